@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Sealbox needs to build, test and run; skips what is present.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+    libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev libtomlplusplus-dev
+    libspdlog-dev libfmt-dev libcli11-dev libgmime-3.0-dev libunbound-dev
+    libgtest-dev libgmock-dev libbenchmark-dev
+    python3 openssl sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

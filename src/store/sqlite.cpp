@@ -1,0 +1,189 @@
+#include "store/sqlite.h"
+
+#include <utility>
+
+#include "core/error.h"
+
+namespace sealbox::store {
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), fail_(std::move(other.fail_)) {}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
+        fail_(rc);
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    if (int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                     SQLITE_UTF8);
+        rc != SQLITE_OK) {
+        fail_(rc);
+    }
+    return *this;
+}
+
+Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> blob) {
+    // A zero-length blob must still bind as a blob, not as NULL.
+    static const std::uint8_t empty = 0;
+    const void* data = blob.empty() ? &empty : blob.data();
+    if (int rc = sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_TRANSIENT);
+        rc != SQLITE_OK) {
+        fail_(rc);
+    }
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) {
+        fail_(rc);
+    }
+    return *this;
+}
+
+bool Statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    if (rc == SQLITE_DONE) {
+        return false;
+    }
+    sqlite3_reset(stmt_);
+    fail_(rc);
+    return false;
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::text(int column) const {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, column)) : std::string();
+}
+
+std::vector<std::uint8_t> Statement::blob(int column) const {
+    auto p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    int n = sqlite3_column_bytes(stmt_, column);
+    return p ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>();
+}
+
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Database Database::open(const std::filesystem::path& path) {
+    sqlite3* handle = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &handle,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    Database db(handle, path.string());
+    if (rc != SQLITE_OK) {
+        db.fail(rc);
+    }
+    sqlite3_busy_timeout(handle, 10000);
+    db.exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        "PRAGMA temp_store=MEMORY;");
+    return db;
+}
+
+Database::Database(sqlite3* handle, std::string label, std::shared_ptr<void> keepalive,
+                   std::function<std::string()> describe_failure)
+    : db_(handle),
+      label_(std::move(label)),
+      keepalive_(std::move(keepalive)),
+      describe_failure_(std::move(describe_failure)) {}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      label_(std::move(other.label_)),
+      keepalive_(std::move(other.keepalive_)),
+      describe_failure_(std::move(other.describe_failure_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+    if (this != &other) {
+        close();
+        db_ = std::exchange(other.db_, nullptr);
+        label_ = std::move(other.label_);
+        keepalive_ = std::move(other.keepalive_);
+        describe_failure_ = std::move(other.describe_failure_);
+    }
+    return *this;
+}
+
+Database::~Database() { close(); }
+
+void Database::close() noexcept {
+    if (db_ != nullptr) {
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+    }
+    keepalive_.reset();
+}
+
+Statement Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        fail(rc);
+    }
+    return Statement(db_, stmt, [this](int code) { fail(code); });
+}
+
+void Database::exec(const char* sql) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) {
+        fail(rc);
+    }
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::changes() const { return sqlite3_changes(db_); }
+
+void Database::fail(int rc) const {
+    std::string detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    if (describe_failure_) {
+        if (std::string extra = describe_failure_(); !extra.empty()) {
+            detail = extra;
+        }
+    }
+    int primary = rc & 0xff;
+    bool integrity = primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ||
+                     rc == SQLITE_IOERR_DATA;
+    if (primary == SQLITE_CONSTRAINT) {
+        throw Error(ErrorCode::already_exists, label_ + ": " + detail);
+    }
+    throw Error(integrity ? ErrorCode::corrupt : ErrorCode::io, label_ + ": " + detail);
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!done_) {
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace sealbox::store

@@ -1,0 +1,98 @@
+#pragma once
+// Thin RAII over the SQLite C API: every query is a prepared statement with bound parameters.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sealbox::store {
+
+class Statement {
+public:
+    Statement(sqlite3* db, sqlite3_stmt* stmt, std::function<void(int)> fail)
+        : db_(db), stmt_(stmt), fail_(std::move(fail)) {}
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    Statement(const Statement&) = delete;
+    ~Statement();
+
+    // Parameters are 1-based, as in SQLite.
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+    Statement& bind_blob(int index, std::span<const std::uint8_t> blob);
+    Statement& bind_null(int index);
+
+    // Returns true while a row is available.
+    bool step();
+    // Runs a statement that returns no rows.
+    void run();
+    void reset();
+
+    std::int64_t int64(int column) const;
+    std::string text(int column) const;
+    std::vector<std::uint8_t> blob(int column) const;
+    bool is_null(int column) const;
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+    std::function<void(int)> fail_;
+};
+
+class Database {
+public:
+    // A plain (unencrypted) database, for server metadata; WAL, synchronous=FULL, foreign keys on.
+    static Database open(const std::filesystem::path& path);
+
+    // Takes ownership of an open handle; `keepalive` is released after sqlite3_close (e.g. a VFS
+    // the handle uses); `describe_failure` adds detail to error messages (e.g. the failing page).
+    Database(sqlite3* handle, std::string label, std::shared_ptr<void> keepalive = {},
+             std::function<std::string()> describe_failure = {});
+    Database(Database&& other) noexcept;
+    Database& operator=(Database&& other) noexcept;
+    Database(const Database&) = delete;
+    ~Database();
+
+    Statement prepare(std::string_view sql);
+    // For schema scripts and pragmas only: never for statements that carry user data.
+    void exec(const char* sql);
+    std::int64_t last_insert_rowid() const;
+    int changes() const;
+    sqlite3* handle() const { return db_; }
+    const std::string& label() const { return label_; }
+
+    // Throws sealbox::Error for an SQLite result code (corrupt for integrity failures, io otherwise).
+    [[noreturn]] void fail(int rc) const;
+
+private:
+    void close() noexcept;
+
+    sqlite3* db_ = nullptr;
+    std::string label_;
+    std::shared_ptr<void> keepalive_;
+    std::function<std::string()> describe_failure_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    Transaction(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+private:
+    Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace sealbox::store
