@@ -3,8 +3,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "core/error.h"
 

@@ -1,1 +1,355 @@
-// placeholder, replaced by its module's implementation
+#include "core/config.h"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <type_traits>
+
+#include "core/error.h"
+#include "core/units.h"
+
+namespace sealbox {
+namespace {
+
+// Walks one TOML table: each known key is read by a field() call, and finish() rejects whatever
+// key no call claimed, so a misspelt key is an error at start rather than a silently ignored one.
+class TableReader {
+public:
+    TableReader(const toml::table& table, std::string path, const std::string& source)
+        : table_(table), path_(std::move(path)), source_(source) {}
+
+    template <typename Read>
+    void field(std::string_view key, Read&& read) {
+        claimed_.insert(std::string(key));
+        if (const toml::node* node = table_.get(key)) {
+            current_ = node;
+            current_key_ = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+            read(*node);
+        }
+    }
+
+    void finish() const {
+        for (const auto& [key, node] : table_) {
+            if (!claimed_.contains(std::string(key.str()))) {
+                std::string full = path_.empty() ? std::string(key.str())
+                                                 : path_ + "." + std::string(key.str());
+                throw error_at(node, full, "unknown key");
+            }
+        }
+    }
+
+    [[noreturn]] void fail(const std::string& message) const {
+        throw error_at(*current_, current_key_, message);
+    }
+
+    const std::string& source() const { return source_; }
+
+    std::string string(const toml::node& node) const {
+        if (auto value = node.value_exact<std::string>()) {
+            return *value;
+        }
+        fail("expected a string");
+    }
+
+    bool boolean(const toml::node& node) const {
+        if (auto value = node.value_exact<bool>()) {
+            return *value;
+        }
+        fail("expected true or false");
+    }
+
+    std::int64_t integer(const toml::node& node, std::int64_t min, std::int64_t max) const {
+        auto value = node.value_exact<std::int64_t>();
+        if (!value) {
+            fail("expected an integer");
+        }
+        if (*value < min || *value > max) {
+            fail(fmt::format("{} is out of range {}..{}", *value, min, max));
+        }
+        return *value;
+    }
+
+    // A size is "64M" or a plain integer of bytes.
+    std::uint64_t size(const toml::node& node) const {
+        if (auto bytes = node.value_exact<std::int64_t>()) {
+            if (*bytes < 0) {
+                fail("a size cannot be negative");
+            }
+            return static_cast<std::uint64_t>(*bytes);
+        }
+        return convert(node, [](std::string_view s) { return parse_size(s); });
+    }
+
+    // A duration is "15m" or a plain integer of seconds.
+    std::chrono::milliseconds duration(const toml::node& node) const {
+        if (auto seconds = node.value_exact<std::int64_t>()) {
+            if (*seconds < 0) {
+                fail("a duration cannot be negative");
+            }
+            return parse_duration(std::to_string(*seconds));
+        }
+        return convert(node, [](std::string_view s) { return parse_duration(s); });
+    }
+
+    static Error error_at(const toml::node& node, const std::string& key,
+                          const std::string& message, const std::string& source) {
+        return Error(ErrorCode::config,
+                     fmt::format("{}:{}: {}: {}", source, node.source().begin.line, key, message));
+    }
+
+private:
+    Error error_at(const toml::node& node, const std::string& key,
+                   const std::string& message) const {
+        return error_at(node, key, message, source_);
+    }
+
+    template <typename Parse>
+    std::invoke_result_t<Parse, std::string_view> convert(const toml::node& node,
+                                                          Parse&& parse) const {
+        std::string text = string(node);
+        try {
+            return parse(text);
+        } catch (const Error& e) {
+            fail(e.what());
+        }
+    }
+
+    const toml::table& table_;
+    std::string path_;
+    const std::string& source_;
+    std::set<std::string, std::less<>> claimed_;
+    const toml::node* current_ = nullptr;
+    std::string current_key_;
+};
+
+const toml::table& table_of(const toml::node& node, const std::string& key,
+                            const std::string& source) {
+    if (const auto* table = node.as_table()) {
+        return *table;
+    }
+    throw TableReader::error_at(node, key, "expected a table", source);
+}
+
+void read_server(const toml::table& t, ServerConfig& c, const std::string& source) {
+    TableReader r(t, "server", source);
+    r.field("hostname", [&](auto& n) {
+        c.hostname = r.string(n);
+        if (c.hostname.empty() || c.hostname.size() > 253) {
+            r.fail("expected a host name of 1 to 253 characters");
+        }
+    });
+    r.field("data_dir", [&](auto& n) {
+        c.data_dir = r.string(n);
+        if (c.data_dir.empty()) {
+            r.fail("must not be empty");
+        }
+    });
+    r.field("io_threads", [&](auto& n) { c.io_threads = static_cast<int>(r.integer(n, 1, 256)); });
+    r.field("worker_threads",
+            [&](auto& n) { c.worker_threads = static_cast<int>(r.integer(n, 1, 256)); });
+    r.finish();
+}
+
+void read_tls(const toml::table& t, TlsConfig& c, const std::string& source) {
+    TableReader r(t, "tls", source);
+    r.field("certificate", [&](auto& n) { c.certificate = r.string(n); });
+    r.field("private_key", [&](auto& n) { c.private_key = r.string(n); });
+    r.field("min_version", [&](auto& n) {
+        c.min_version = r.string(n);
+        if (c.min_version != "1.2" && c.min_version != "1.3") {
+            r.fail("expected \"1.2\" or \"1.3\"");
+        }
+    });
+    r.finish();
+    if (c.certificate.empty() != c.private_key.empty()) {
+        throw Error(ErrorCode::config,
+                    fmt::format("{}:{}: tls: certificate and private_key go together", source,
+                                t.source().begin.line));
+    }
+}
+
+void read_listener(const toml::table& t, const std::string& path, ListenerConfig& c,
+                   const std::string& source) {
+    TableReader r(t, path, source);
+    r.field("enabled", [&](auto& n) { c.enabled = r.boolean(n); });
+    r.field("address", [&](auto& n) {
+        c.address = r.string(n);
+        if (c.address.empty()) {
+            r.fail("must not be empty");
+        }
+    });
+    r.field("port", [&](auto& n) { c.port = static_cast<int>(r.integer(n, 1, 65535)); });
+    r.field("max_connections",
+            [&](auto& n) { c.max_connections = static_cast<int>(r.integer(n, 1, 1'000'000)); });
+    r.field("max_connections_per_ip", [&](auto& n) {
+        c.max_connections_per_ip = static_cast<int>(r.integer(n, 1, 1'000'000));
+    });
+    r.field("idle_timeout", [&](auto& n) {
+        c.idle_timeout = r.duration(n);
+        if (c.idle_timeout < std::chrono::seconds(1)) {
+            r.fail("must be at least 1s");
+        }
+    });
+    // RFC 5321 §4.5.3.1.4: a command line is at least 512 octets; IMAP needs far more.
+    r.field("max_line_length",
+            [&](auto& n) { c.max_line_length = static_cast<int>(r.integer(n, 512, 1 << 20)); });
+    r.field("max_bad_commands",
+            [&](auto& n) { c.max_bad_commands = static_cast<int>(r.integer(n, 1, 1000)); });
+    r.finish();
+}
+
+void read_listeners(const toml::table& t, Config& config, const std::string& source) {
+    for (const auto& [key, node] : t) {
+        std::string name(key.str());
+        std::string path = "listeners." + name;
+        auto it = config.listeners.find(name);
+        if (it == config.listeners.end()) {
+            throw TableReader::error_at(node, path, "unknown listener", source);
+        }
+        read_listener(table_of(node, path, source), path, it->second, source);
+    }
+}
+
+void read_accounts(const toml::table& t, AccountsConfig& c, const std::string& source) {
+    TableReader r(t, "accounts", source);
+    r.field("default_quota", [&](auto& n) { c.default_quota = r.size(n); });
+    // Bounds of libsodium's crypto_pwhash for Argon2id.
+    r.field("argon2_opslimit", [&](auto& n) {
+        c.argon2_opslimit = static_cast<std::uint64_t>(r.integer(n, 1, 100));
+    });
+    r.field("argon2_memlimit", [&](auto& n) {
+        c.argon2_memlimit = r.size(n);
+        if (c.argon2_memlimit < 8192 || c.argon2_memlimit > (std::uint64_t{4} << 30)) {
+            r.fail("must be between 8K and 4G");
+        }
+    });
+    r.field("unlock_idle", [&](auto& n) { c.unlock_idle = r.duration(n); });
+    r.finish();
+}
+
+void read_delivery(const toml::table& t, DeliveryConfig& c, const std::string& source) {
+    TableReader r(t, "delivery", source);
+    r.field("max_message_size", [&](auto& n) {
+        c.max_message_size = r.size(n);
+        if (c.max_message_size < 1024) {
+            r.fail("must be at least 1K");
+        }
+    });
+    r.finish();
+}
+
+void read_log(const toml::table& t, LogConfig& c, const std::string& source) {
+    TableReader r(t, "log", source);
+    r.field("level", [&](auto& n) {
+        c.level = r.string(n);
+        static const std::set<std::string, std::less<>> kLevels{"trace", "debug", "info",
+                                                                "warn",  "error", "off"};
+        if (!kLevels.contains(c.level)) {
+            r.fail("expected trace, debug, info, warn, error or off");
+        }
+    });
+    r.field("file", [&](auto& n) { c.file = r.string(n); });
+    r.field("client_ip", [&](auto& n) {
+        std::string mode = r.string(n);
+        if (mode == "full") {
+            c.client_ip = ClientIpLogging::full;
+        } else if (mode == "truncated") {
+            c.client_ip = ClientIpLogging::truncated;
+        } else if (mode == "hashed") {
+            c.client_ip = ClientIpLogging::hashed;
+        } else {
+            r.fail("expected full, truncated or hashed");
+        }
+    });
+    r.finish();
+}
+
+void read_demo(const toml::table& t, DemoConfig& c, const std::string& source) {
+    TableReader r(t, "demo", source);
+    r.field("enabled", [&](auto& n) { c.enabled = r.boolean(n); });
+    r.field("domain", [&](auto& n) { c.domain = r.string(n); });
+    r.field("account", [&](auto& n) { c.account = r.string(n); });
+    r.finish();
+}
+
+// Two enabled listeners on one address and port would fail at bind; say so before starting.
+void check_listeners_distinct(const Config& config, const std::string& source) {
+    std::map<std::pair<std::string, int>, std::string> used;
+    for (const auto& [name, listener] : config.listeners) {
+        if (!listener.enabled) {
+            continue;
+        }
+        auto [it, inserted] = used.try_emplace({listener.address, listener.port}, name);
+        if (!inserted) {
+            throw Error(ErrorCode::config,
+                        fmt::format("{}: listeners.{}.port: {}:{} is already used by listeners.{}",
+                                    source, name, listener.address, listener.port, it->second));
+        }
+    }
+}
+
+Config base_config() {
+    Config config;
+    for (const auto& [name, port] : default_listener_ports()) {
+        config.listeners[name].port = port;
+    }
+    return config;
+}
+
+}  // namespace
+
+const std::map<std::string, int, std::less<>>& default_listener_ports() {
+    static const std::map<std::string, int, std::less<>> kPorts{
+        {"smtp", 10025},  {"submission", 10587}, {"submissions", 10465},
+        {"lmtp", 10024},  {"imap", 10143},       {"imaps", 10993},
+        {"pop3", 10110},  {"pop3s", 10995},      {"https", 10443},
+    };
+    return kPorts;
+}
+
+Config default_config() {
+    Config config = base_config();
+    config.demo.enabled = true;
+    return config;
+}
+
+Config parse_config(std::string_view toml_text, const std::string& source) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source);
+    } catch (const toml::parse_error& e) {
+        throw Error(ErrorCode::config, fmt::format("{}:{}: {}", source, e.source().begin.line,
+                                                   e.description()));
+    }
+    Config config = base_config();
+    TableReader r(root, "", source);
+    r.field("server", [&](auto& n) { read_server(table_of(n, "server", source), config.server, source); });
+    r.field("tls", [&](auto& n) { read_tls(table_of(n, "tls", source), config.tls, source); });
+    r.field("listeners", [&](auto& n) { read_listeners(table_of(n, "listeners", source), config, source); });
+    r.field("accounts", [&](auto& n) { read_accounts(table_of(n, "accounts", source), config.accounts, source); });
+    r.field("delivery", [&](auto& n) { read_delivery(table_of(n, "delivery", source), config.delivery, source); });
+    r.field("log", [&](auto& n) { read_log(table_of(n, "log", source), config.log, source); });
+    r.field("demo", [&](auto& n) { read_demo(table_of(n, "demo", source), config.demo, source); });
+    r.finish();
+    check_listeners_distinct(config, source);
+    return config;
+}
+
+Config load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw Error(ErrorCode::config, fmt::format("{}: cannot read the configuration file",
+                                                   file.string()));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file.string());
+}
+
+}  // namespace sealbox

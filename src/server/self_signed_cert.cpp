@@ -1,7 +1,10 @@
 #include "server/self_signed_cert.h"
 
+#include <fcntl.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 

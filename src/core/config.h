@@ -1,0 +1,85 @@
+#pragma once
+// The whole configuration: one TOML file (docs/CONFIG.md documents every key and its default).
+// Without a file, default_config() is the embedded default: data in ./data, every listener on
+// 127.0.0.1 at 10000 + its standard port, and a demo account.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace sealbox {
+
+struct ServerConfig {
+    std::string hostname = "localhost";
+    std::filesystem::path data_dir = "./data";
+    int io_threads = 2;
+    int worker_threads = 4;  // SQLite, Argon2id and fsync run here, never on an I/O thread
+};
+
+struct TlsConfig {
+    std::filesystem::path certificate;  // empty: a self-signed certificate under data_dir/tls
+    std::filesystem::path private_key;
+    std::string min_version = "1.2";  // "1.2" or "1.3"
+};
+
+struct ListenerConfig {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    int port = 0;
+    int max_connections = 1000;
+    int max_connections_per_ip = 20;
+    std::chrono::milliseconds idle_timeout = std::chrono::minutes(5);
+    int max_line_length = 8192;
+    int max_bad_commands = 10;
+};
+
+struct AccountsConfig {
+    std::uint64_t default_quota = 1ULL << 30;  // 0: unlimited
+    std::uint64_t argon2_opslimit = 3;
+    std::size_t argon2_memlimit = 64ULL << 20;
+    std::chrono::milliseconds unlock_idle = std::chrono::minutes(15);
+};
+
+struct DeliveryConfig {
+    std::uint64_t max_message_size = 50ULL << 20;
+};
+
+enum class ClientIpLogging { full, truncated, hashed };
+
+struct LogConfig {
+    std::string level = "info";  // trace, debug, info, warn, error, off
+    std::filesystem::path file;  // empty: standard error
+    ClientIpLogging client_ip = ClientIpLogging::full;
+};
+
+struct DemoConfig {
+    bool enabled = false;
+    std::string domain = "example.test";
+    std::string account = "demo";
+};
+
+struct Config {
+    ServerConfig server;
+    TlsConfig tls;
+    std::map<std::string, ListenerConfig, std::less<>> listeners;  // by protocol name
+    AccountsConfig accounts;
+    DeliveryConfig delivery;
+    LogConfig log;
+    DemoConfig demo;
+};
+
+// The listener names and their default ports: 10000 + the protocol's standard port.
+const std::map<std::string, int, std::less<>>& default_listener_ports();
+
+// The embedded default used when no file is given (demo account enabled).
+Config default_config();
+
+// Parses TOML text; `source` names it in errors. Every error is Error(config) reading
+// "<source>:<line>: <key>: <what is wrong>". Unknown keys are errors, not warnings.
+Config parse_config(std::string_view toml_text, const std::string& source);
+Config load_config(const std::filesystem::path& file);
+
+}  // namespace sealbox

@@ -1,0 +1,195 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace sealbox {
+namespace {
+
+std::string config_error(std::string_view text) {
+    try {
+        parse_config(text, "test.toml");
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::config);
+        return e.what();
+    }
+    ADD_FAILURE() << "accepted: " << text;
+    return {};
+}
+
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(Config, EmbeddedDefaultListensOnLoopbackHighPorts) {
+    Config c = default_config();
+    EXPECT_TRUE(c.demo.enabled);
+    const std::map<std::string, int> expected{
+        {"smtp", 10025}, {"submission", 10587}, {"submissions", 10465},
+        {"lmtp", 10024}, {"imap", 10143},       {"imaps", 10993},
+        {"pop3", 10110}, {"pop3s", 10995},      {"https", 10443}};
+    ASSERT_EQ(c.listeners.size(), expected.size());
+    for (const auto& [name, port] : expected) {
+        EXPECT_EQ(c.listeners.at(name).port, port) << name;
+        EXPECT_EQ(c.listeners.at(name).address, "127.0.0.1") << name;
+        EXPECT_TRUE(c.listeners.at(name).enabled) << name;
+    }
+}
+
+TEST(Config, ReadsEveryKindOfValue) {
+    Config c = parse_config(R"(
+[server]
+hostname = "mail.example.org"
+data_dir = "/var/lib/sealbox"
+io_threads = 3
+[tls]
+certificate = "/etc/ssl/a.crt"
+private_key = "/etc/ssl/a.key"
+min_version = "1.3"
+[listeners.imap]
+address = "::1"
+port = 143
+idle_timeout = "30m"
+[listeners.pop3]
+enabled = false
+[accounts]
+default_quota = "2G"
+argon2_memlimit = 8388608
+unlock_idle = 90
+[delivery]
+max_message_size = "10M"
+[log]
+client_ip = "hashed"
+)",
+                            "t.toml");
+    EXPECT_EQ(c.server.hostname, "mail.example.org");
+    EXPECT_EQ(c.server.data_dir, "/var/lib/sealbox");
+    EXPECT_EQ(c.server.io_threads, 3);
+    EXPECT_EQ(c.tls.min_version, "1.3");
+    EXPECT_EQ(c.listeners.at("imap").address, "::1");
+    EXPECT_EQ(c.listeners.at("imap").port, 143);
+    EXPECT_EQ(c.listeners.at("imap").idle_timeout, std::chrono::minutes(30));
+    EXPECT_FALSE(c.listeners.at("pop3").enabled);
+    EXPECT_EQ(c.listeners.at("smtp").port, 10025);
+    EXPECT_EQ(c.accounts.default_quota, 2ULL << 30);
+    EXPECT_EQ(c.accounts.argon2_memlimit, 8388608U);
+    EXPECT_EQ(c.accounts.unlock_idle, std::chrono::seconds(90));
+    EXPECT_EQ(c.delivery.max_message_size, 10ULL << 20);
+    EXPECT_EQ(c.log.client_ip, ClientIpLogging::hashed);
+    EXPECT_FALSE(c.demo.enabled);
+}
+
+TEST(Config, ErrorsNameTheFileLineAndKey) {
+    auto unknown = config_error("[server]\nhostname = \"x\"\n\n[log]\nlevle = \"info\"\n");
+    EXPECT_EQ(unknown, "test.toml:5: log.levle: unknown key");
+    EXPECT_EQ(config_error("[listeners.imap]\nport = 70000\n"),
+              "test.toml:2: listeners.imap.port: 70000 is out of range 1..65535");
+    EXPECT_EQ(config_error("[accounts]\n\ndefault_quota = \"12Q\"\n").substr(0, 36),
+              "test.toml:3: accounts.default_quota:");
+    EXPECT_NE(config_error("[listeners.imap4]\nport = 1\n").find("listeners.imap4: unknown listener"),
+              std::string::npos);
+    EXPECT_NE(config_error("[log]\nlevel = 3\n").find("log.level: expected a string"),
+              std::string::npos);
+    EXPECT_NE(config_error("server = 1\n").find("test.toml:1: server: expected a table"),
+              std::string::npos);
+    EXPECT_NE(config_error("[server\n").find("test.toml:1:"), std::string::npos);
+    EXPECT_NE(config_error("[tls]\ncertificate = \"a.crt\"\n").find("private_key"),
+              std::string::npos);
+    EXPECT_NE(config_error("[listeners.pop3]\nport = 10143\n").find("already used by"),
+              std::string::npos);
+    EXPECT_NE(config_error("[log]\nclient_ip = \"partial\"\n").find("log.client_ip"),
+              std::string::npos);
+    EXPECT_NE(config_error("[accounts]\nunlock_idle = -4\n").find("accounts.unlock_idle"),
+              std::string::npos);
+}
+
+TEST(Config, MissingFileIsAClearError) {
+    try {
+        load_config("/nonexistent/sealbox.toml");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::config);
+        EXPECT_NE(std::string(e.what()).find("/nonexistent/sealbox.toml"), std::string::npos);
+    }
+}
+
+// The example file documents every default: parsing it must give exactly the built-in values.
+TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
+    Config example = load_config(SEALBOX_SOURCE_DIR "/docs/sealbox.example.toml");
+    Config defaults = parse_config("", "empty");
+    EXPECT_EQ(example.server.hostname, defaults.server.hostname);
+    EXPECT_EQ(example.server.data_dir, defaults.server.data_dir);
+    EXPECT_EQ(example.server.io_threads, defaults.server.io_threads);
+    EXPECT_EQ(example.server.worker_threads, defaults.server.worker_threads);
+    EXPECT_EQ(example.tls.min_version, defaults.tls.min_version);
+    EXPECT_EQ(example.accounts.default_quota, defaults.accounts.default_quota);
+    EXPECT_EQ(example.accounts.argon2_opslimit, defaults.accounts.argon2_opslimit);
+    EXPECT_EQ(example.accounts.argon2_memlimit, defaults.accounts.argon2_memlimit);
+    EXPECT_EQ(example.accounts.unlock_idle, defaults.accounts.unlock_idle);
+    EXPECT_EQ(example.delivery.max_message_size, defaults.delivery.max_message_size);
+    EXPECT_EQ(example.log.level, defaults.log.level);
+    EXPECT_EQ(example.log.client_ip, defaults.log.client_ip);
+    EXPECT_EQ(example.demo.enabled, defaults.demo.enabled);
+    for (const auto& [name, listener] : defaults.listeners) {
+        const auto& e = example.listeners.at(name);
+        EXPECT_EQ(e.port, listener.port) << name;
+        EXPECT_EQ(e.address, listener.address) << name;
+        EXPECT_EQ(e.max_connections, listener.max_connections) << name;
+        EXPECT_EQ(e.max_connections_per_ip, listener.max_connections_per_ip) << name;
+        EXPECT_EQ(e.idle_timeout, listener.idle_timeout) << name;
+        EXPECT_EQ(e.max_line_length, listener.max_line_length) << name;
+        EXPECT_EQ(e.max_bad_commands, listener.max_bad_commands) << name;
+    }
+}
+
+// docs/CONFIG.md lists every key; each listed key must be accepted by the parser.
+TEST(Config, EveryDocumentedKeyIsAccepted) {
+    std::string doc = read(SEALBOX_SOURCE_DIR "/docs/CONFIG.md");
+    std::regex row(R"(\| `([a-z_]+)\.(NAME\.)?([a-z_0-9]+)` \|)");
+    int keys = 0;
+    for (std::sregex_iterator it(doc.begin(), doc.end(), row), end; it != end; ++it) {
+        std::string section = (*it)[1];
+        std::string key = (*it)[3];
+        if ((*it)[2].matched) {
+            section = "listeners.smtp";
+        }
+        std::string value = "1";
+        if (key == "hostname" || key == "data_dir" || key == "address" || key == "account" ||
+            key == "domain" || key == "file") {
+            value = "\"x\"";
+        } else if (key == "enabled") {
+            value = "true";
+        } else if (key == "min_version") {
+            value = "\"1.3\"";
+        } else if (key == "level") {
+            value = "\"warn\"";
+        } else if (key == "client_ip") {
+            value = "\"truncated\"";
+        } else if (key == "max_line_length") {
+            value = "1000";
+        } else if (key == "default_quota" || key == "argon2_memlimit" ||
+                   key == "max_message_size") {
+            value = "\"1M\"";
+        } else if (key == "certificate" || key == "private_key") {
+            value = "\"\"";
+        } else if (key == "port") {
+            value = "2525";
+        }
+        std::string text = "[" + section + "]\n" + key + " = " + value + "\n";
+        EXPECT_NO_THROW(parse_config(text, "doc")) << text;
+        ++keys;
+    }
+    EXPECT_GE(keys, 25);
+}
+
+}  // namespace
+}  // namespace sealbox
