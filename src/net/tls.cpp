@@ -1,0 +1,64 @@
+#include "net/tls.h"
+
+#include <openssl/ssl.h>
+
+#include "core/error.h"
+
+namespace sealbox::net {
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+// TLS 1.2 suites (TLS 1.3 suites are all AEAD and forward-secret already): ECDHE only, AEAD only.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+}  // namespace
+
+std::shared_ptr<ssl::context> make_server_tls_context(const TlsFiles& files) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    SSL_CTX* native = context->native_handle();
+    int min_version = files.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
+    SSL_CTX_set_min_proto_version(native, min_version);
+    SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION |
+                                    SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+    if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
+        throw Error(ErrorCode::internal, "OpenSSL refused the TLS 1.2 cipher list");
+    }
+    try {
+        context->use_certificate_chain_file(files.certificate.string());
+    } catch (const std::exception& e) {
+        throw Error(ErrorCode::config,
+                    "TLS certificate " + files.certificate.string() + ": " + e.what());
+    }
+    try {
+        context->use_private_key_file(files.private_key.string(), ssl::context::pem);
+    } catch (const std::exception& e) {
+        throw Error(ErrorCode::config,
+                    "TLS private key " + files.private_key.string() + ": " + e.what());
+    }
+    if (SSL_CTX_check_private_key(native) != 1) {
+        throw Error(ErrorCode::config, "TLS private key " + files.private_key.string() +
+                                           " does not match " + files.certificate.string());
+    }
+    return context;
+}
+
+TlsContextProvider::TlsContextProvider(TlsFiles files)
+    : files_(std::move(files)), context_(make_server_tls_context(files_)) {}
+
+std::shared_ptr<ssl::context> TlsContextProvider::current() const {
+    std::lock_guard lock(mutex_);
+    return context_;
+}
+
+void TlsContextProvider::reload() {
+    auto fresh = make_server_tls_context(files_);
+    std::lock_guard lock(mutex_);
+    context_ = std::move(fresh);
+}
+
+}  // namespace sealbox::net
