@@ -244,6 +244,21 @@ void read_delivery(const toml::table& t, DeliveryConfig& c, const std::string& s
     r.finish();
 }
 
+void read_smtp(const toml::table& t, SmtpConfig& c, const std::string& source) {
+    TableReader r(t, "smtp", source);
+    // RFC 5321 §4.5.3.1.8: a server must take at least 100 recipients; lower is for tests.
+    r.field("max_recipients",
+            [&](auto& n) { c.max_recipients = static_cast<int>(r.integer(n, 1, 100'000)); });
+    r.field("bare_line_endings", [&](auto& n) {
+        std::string policy = r.string(n);
+        if (policy != "reject" && policy != "normalize") {
+            r.fail("expected \"reject\" or \"normalize\"");
+        }
+        c.normalize_bare_line_endings = policy == "normalize";
+    });
+    r.finish();
+}
+
 void read_log(const toml::table& t, LogConfig& c, const std::string& source) {
     TableReader r(t, "log", source);
     r.field("level", [&](auto& n) {
@@ -334,6 +349,7 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
     r.field("listeners", [&](auto& n) { read_listeners(table_of(n, "listeners", source), config, source); });
     r.field("accounts", [&](auto& n) { read_accounts(table_of(n, "accounts", source), config.accounts, source); });
     r.field("delivery", [&](auto& n) { read_delivery(table_of(n, "delivery", source), config.delivery, source); });
+    r.field("smtp", [&](auto& n) { read_smtp(table_of(n, "smtp", source), config.smtp, source); });
     r.field("log", [&](auto& n) { read_log(table_of(n, "log", source), config.log, source); });
     r.field("demo", [&](auto& n) { read_demo(table_of(n, "demo", source), config.demo, source); });
     r.finish();

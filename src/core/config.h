@@ -47,6 +47,12 @@ struct DeliveryConfig {
     std::uint64_t max_message_size = 50ULL << 20;
 };
 
+struct SmtpConfig {
+    int max_recipients = 100;  // per message (RFC 5321 §4.5.3.1.8 asks for at least 100)
+    // What a bare CR or LF in message data gets: refused ("reject"), or made a CRLF.
+    bool normalize_bare_line_endings = false;
+};
+
 enum class ClientIpLogging { full, truncated, hashed };
 
 struct LogConfig {
@@ -67,6 +73,7 @@ struct Config {
     std::map<std::string, ListenerConfig, std::less<>> listeners;  // by protocol name
     AccountsConfig accounts;
     DeliveryConfig delivery;
+    SmtpConfig smtp;
     LogConfig log;
     DemoConfig demo;
 };

@@ -71,7 +71,8 @@ void init_logging(const LogConfig& config) {
         }
     }
     logger->set_level(spdlog::level::from_str(config.level));
-    logger->flush_on(spdlog::level::warn);
+    // Every line reaches the file at once: an administrator tailing it, or a crash, sees it all.
+    logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(logger);
     g_client_ip = config.client_ip;
     if (config.client_ip == ClientIpLogging::hashed) {

@@ -34,7 +34,7 @@ void open_into(const SecretBytes& key, std::span<const std::uint8_t> sealed,
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
             out, &out_len, nullptr, sealed.data() + kNonce, sealed.size() - kNonce, ad_bytes(context),
             context.size(), sealed.data(), key.data()) != 0) {
-        throw Error(ErrorCode::auth_failed, "sealed data failed authentication");
+        throw Error(ErrorCode::auth_failed, "authentication failed");
     }
 }
 

@@ -5,16 +5,21 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "core/log.h"
+#include "net/auth_throttle.h"
+#include "net/listener.h"
+#include "net/tls.h"
 #include "server/demo_account.h"
 #include "server/self_signed_cert.h"
+#include "server/smtp_mail_service.h"
+#include "smtp/session/handler.h"
 
 namespace sealbox::server {
 namespace {
@@ -23,30 +28,61 @@ constexpr auto kIdleSweepInterval = std::chrono::seconds(30);
 
 // Loads the certificate once at start, so that a bad path or key is an error now, not at the
 // first client's handshake.
-void check_tls(const Config& config) {
+std::shared_ptr<net::TlsContextProvider> make_tls(const Config& config) {
     CertificatePaths paths{config.tls.certificate, config.tls.private_key};
     if (paths.certificate.empty()) {
         paths = ensure_self_signed_certificate(config.server.data_dir / "tls", config.server.hostname);
     }
-    try {
-        boost::asio::ssl::context tls(boost::asio::ssl::context::tls_server);
-        tls.use_certificate_chain_file(paths.certificate.string());
-        tls.use_private_key_file(paths.private_key.string(), boost::asio::ssl::context::pem);
-    } catch (const std::exception& e) {
-        throw Error(ErrorCode::config, "TLS certificate " + paths.certificate.string() + ": " + e.what());
-    }
+    auto tls = std::make_shared<net::TlsContextProvider>(
+        net::TlsFiles{paths.certificate, paths.private_key, config.tls.min_version});
     spdlog::info("TLS certificate {}", paths.certificate.string());
+    return tls;
+}
+
+// SIGHUP: a renewed certificate is used by new connections; open ones keep theirs.
+void reload_tls_on_sighup(boost::asio::signal_set& hup, net::TlsContextProvider& tls) {
+    hup.async_wait([&hup, &tls](const boost::system::error_code& ec, int) {
+        if (ec) {
+            return;
+        }
+        try {
+            tls.reload();
+            spdlog::info("SIGHUP: TLS certificate reloaded");
+        } catch (const std::exception& e) {
+            spdlog::error("SIGHUP: TLS certificate not reloaded, keeping the old one: {}", e.what());
+        }
+        reload_tls_on_sighup(hup, tls);
+    });
+}
+
+smtp::SessionConfig smtp_session_config(const Config& config, const std::string& name,
+                                        smtp::Mode mode) {
+    const ListenerConfig& listener = config.listeners.at(name);
+    smtp::SessionConfig c;
+    c.name = name;
+    c.mode = mode;
+    c.hostname = config.server.hostname;
+    c.max_line_length = static_cast<std::size_t>(listener.max_line_length);
+    c.max_bad_commands = listener.max_bad_commands;
+    c.max_recipients = static_cast<std::size_t>(config.smtp.max_recipients);
+    c.max_message_size = config.delivery.max_message_size;
+    c.bare_line_endings = config.smtp.normalize_bare_line_endings
+                              ? smtp::BareLineEndings::normalize
+                              : smtp::BareLineEndings::reject;
+    return c;
 }
 
 }  // namespace
 
 int serve(const Config& config, store::MailStore& store) {
     init_logging(config.log);
-    check_tls(config);
+    auto tls = make_tls(config);
     ensure_demo_account(config, store);
 
     boost::asio::io_context io(config.server.io_threads);
     boost::asio::thread_pool workers(config.server.worker_threads);
+    net::AuthThrottle throttle;  // shared by every protocol: one guesser, one budget
+    StoreMailService mail(store);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -55,6 +91,8 @@ int serve(const Config& config, store::MailStore& store) {
             io.stop();
         }
     });
+    boost::asio::signal_set hup(io, SIGHUP);
+    reload_tls_on_sighup(hup, *tls);
 
     // Keys of accounts nobody uses leave memory after accounts.unlock_idle.
     boost::asio::steady_timer sweep(io);
@@ -74,11 +112,28 @@ int serve(const Config& config, store::MailStore& store) {
     };
     schedule_sweep();
 
+    std::vector<std::unique_ptr<net::Listener>> listeners;
     for (const auto& [name, listener] : config.listeners) {
-        if (listener.enabled) {
+        if (!listener.enabled) {
+            continue;
+        }
+        auto mode = smtp::mode_for_listener(name);
+        if (!mode) {
             spdlog::info("listener {} ({}:{}) is not built yet; not started", name,
                          listener.address, listener.port);
+            continue;
         }
+        net::ListenerSpec spec{name, listener, *mode == smtp::Mode::submissions,
+                               smtp::busy_reply()};
+        // STARTTLS is offered on every plain SMTP port, LMTP included (RFC 2033 allows it).
+        smtp::SessionServices services{mail, workers, throttle, tls};
+        listeners.push_back(std::make_unique<net::Listener>(
+            io, std::move(spec), tls,
+            smtp::session_handler(smtp_session_config(config, name, *mode), services)));
+    }
+    // Started only once every port is bound, so a port in use stops the start cleanly.
+    for (auto& listener : listeners) {
+        listener->start();
     }
     spdlog::info("sealbox serving; data in {}", config.server.data_dir.string());
 

@@ -4,7 +4,8 @@
 // Every page image (in the database file, the WAL and the rollback journal) is 4096 bytes whose
 // last 40 bytes SQLite reserves for us: XChaCha20-Poly1305 encrypts the first 4056 bytes and the
 // reserved bytes hold the 24-byte nonce and 16-byte tag. The associated data binds the file kind
-// and the page's position, so a page moved or copied to another place fails authentication.
+// and the page's position (and, in the WAL and the journal, the page number SQLite stores in front
+// of the page), so a page moved or copied to another place fails authentication.
 
 #include <filesystem>
 #include <string>
@@ -25,5 +26,10 @@ inline constexpr int kEncryptedReservedBytes = 40;  // nonce (24) + tag (16)
 // temp_store=MEMORY, mmap_size=0; temporary files are refused, so nothing unencrypted is written.
 Database open_encrypted_database(const std::filesystem::path& path, const crypto::SecretBytes& key,
                                  const std::string& label);
+
+// The same over `underlying` instead of SQLite's default VFS, which is what the other overload
+// passes. Tests pass a VFS that simulates power loss; `underlying` must outlive the Database.
+Database open_encrypted_database(const std::filesystem::path& path, const crypto::SecretBytes& key,
+                                 const std::string& label, sqlite3_vfs* underlying);
 
 }  // namespace sealbox::store

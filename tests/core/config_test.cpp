@@ -67,6 +67,9 @@ argon2_memlimit = 8388608
 unlock_idle = 90
 [delivery]
 max_message_size = "10M"
+[smtp]
+max_recipients = 250
+bare_line_endings = "normalize"
 [log]
 client_ip = "hashed"
 )",
@@ -84,6 +87,8 @@ client_ip = "hashed"
     EXPECT_EQ(c.accounts.argon2_memlimit, 8388608U);
     EXPECT_EQ(c.accounts.unlock_idle, std::chrono::seconds(90));
     EXPECT_EQ(c.delivery.max_message_size, 10ULL << 20);
+    EXPECT_EQ(c.smtp.max_recipients, 250);
+    EXPECT_TRUE(c.smtp.normalize_bare_line_endings);
     EXPECT_EQ(c.log.client_ip, ClientIpLogging::hashed);
     EXPECT_FALSE(c.demo.enabled);
 }
@@ -109,6 +114,12 @@ TEST(Config, ErrorsNameTheFileLineAndKey) {
     EXPECT_NE(config_error("[log]\nclient_ip = \"partial\"\n").find("log.client_ip"),
               std::string::npos);
     EXPECT_NE(config_error("[accounts]\nunlock_idle = -4\n").find("accounts.unlock_idle"),
+              std::string::npos);
+    EXPECT_EQ(config_error("[smtp]\nbare_line_endings = \"strip\"\n"),
+              "test.toml:2: smtp.bare_line_endings: expected \"reject\" or \"normalize\"");
+    EXPECT_EQ(config_error("[smtp]\nmax_recipients = 0\n"),
+              "test.toml:2: smtp.max_recipients: 0 is out of range 1..100000");
+    EXPECT_NE(config_error("[smtp]\ngreeting = \"hi\"\n").find("smtp.greeting: unknown key"),
               std::string::npos);
 }
 
@@ -136,6 +147,8 @@ TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
     EXPECT_EQ(example.accounts.argon2_memlimit, defaults.accounts.argon2_memlimit);
     EXPECT_EQ(example.accounts.unlock_idle, defaults.accounts.unlock_idle);
     EXPECT_EQ(example.delivery.max_message_size, defaults.delivery.max_message_size);
+    EXPECT_EQ(example.smtp.max_recipients, defaults.smtp.max_recipients);
+    EXPECT_EQ(example.smtp.normalize_bare_line_endings, defaults.smtp.normalize_bare_line_endings);
     EXPECT_EQ(example.log.level, defaults.log.level);
     EXPECT_EQ(example.log.client_ip, defaults.log.client_ip);
     EXPECT_EQ(example.demo.enabled, defaults.demo.enabled);
@@ -172,6 +185,8 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
             value = "\"1.3\"";
         } else if (key == "level") {
             value = "\"warn\"";
+        } else if (key == "bare_line_endings") {
+            value = "\"normalize\"";
         } else if (key == "client_ip") {
             value = "\"truncated\"";
         } else if (key == "max_line_length") {

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import unittest
@@ -22,13 +23,33 @@ level = "debug"
 """
 
 
+LISTENERS = ["smtp", "submission", "submissions", "lmtp", "imap", "imaps", "pop3", "pop3s", "https"]
+
+
+def free_ports(count):
+    """Ports the kernel just handed out, so that tests running in parallel do not collide."""
+    sockets = []
+    for _ in range(count):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        sockets.append(s)
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
 class SealboxTestCase(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="sealbox-e2e-")
         self.data = os.path.join(self.dir, "data")
         self.config = os.path.join(self.dir, "sealbox.toml")
+        # Every test's own ports: `serve` binds its listeners, and ctest runs tests in parallel.
+        self.ports = dict(zip(LISTENERS, free_ports(len(LISTENERS))))
         with open(self.config, "w") as f:
             f.write(FAST_CONFIG)
+            for name, port in self.ports.items():
+                f.write(f"\n[listeners.{name}]\nport = {port}\n")
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)

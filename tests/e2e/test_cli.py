@@ -11,6 +11,7 @@ RECOVERY_KEY = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{1,4}){12}$")
 class HelpTest(SealboxTestCase):
     def test_every_command_has_help(self):
         for args in [(), ("domain",), ("account",), ("alias",), ("config",), ("serve",), ("deliver",),
+                     ("mailbox",), ("mailbox", "count"),
                      ("account", "passwd"), ("account", "recover"), ("alias", "add")]:
             out = self.sealbox(*args, "--help", config=False).stdout
             self.assertIn("Usage", out, args)

@@ -11,7 +11,7 @@ import time
 import unittest
 from email.message import EmailMessage
 
-from harness import FAST_CONFIG, SEALBOX, SealboxTestCase
+from harness import SEALBOX, SealboxTestCase
 
 
 def canary(kind):
@@ -72,8 +72,10 @@ class PlaintextAtRestTest(SealboxTestCase):
         self.assertEqual(hits, [])
 
         log_file = os.path.join(self.data, "sealbox.log")
+        with open(self.config) as f:
+            config = f.read()
         with open(self.config, "w") as f:
-            f.write(FAST_CONFIG.replace('level = "debug"', f'level = "trace"\nfile = "{log_file}"'))
+            f.write(config.replace('level = "debug"', f'level = "trace"\nfile = "{log_file}"'))
         for _ in range(3):
             self.sealbox("deliver", "alice@example.org", stdin=message)
         proc = subprocess.Popen([SEALBOX, "--config", self.config, "--data-dir", self.data, "serve"],

@@ -45,7 +45,9 @@ TEST_F(SpoolTest, RoundTripInArrivalOrder) {
 
 TEST_F(SpoolTest, EntryRenamedOrFromAnotherAccountFailsAuthentication) {
     auto name = spool_.append(created_.wrapped.public_key, {"INBOX", 1, {}, "hello"});
-    auto renamed = "0" + name.substr(1);
+    // Another arrival time: the last digit of the 20-digit timestamp.
+    auto renamed = name;
+    renamed[19] = renamed[19] == '0' ? '1' : '0';
     std::filesystem::rename(dir_ / "spool" / name, dir_ / "spool" / renamed);
     try {
         spool_.open(renamed, keys_);
