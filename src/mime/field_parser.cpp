@@ -2,6 +2,7 @@
 
 #include <gmime/gmime.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -30,7 +31,9 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-std::string text_or_empty(const char* text) { return text ? text : ""; }
+std::string text_or_empty(const char* text) {
+    return text ? text : "";
+}
 
 Parameters parameters(GMimeParamList* list) {
     Parameters out;
@@ -82,7 +85,9 @@ std::string mend_encoded_words(std::string_view text) {
     return out;
 }
 
-std::string mended(const char* text) { return text ? mend_encoded_words(text) : std::string(); }
+std::string mended(const char* text) {
+    return text ? mend_encoded_words(text) : std::string();
+}
 
 void append_addresses(InternetAddressList* list, std::vector<Address>& out) {
     const int count = internet_address_list_length(list);
@@ -91,10 +96,10 @@ void append_addresses(InternetAddressList* list, std::vector<Address>& out) {
         if (INTERNET_ADDRESS_IS_GROUP(address)) {
             // RFC 9051 §7.5.2: a group is a NIL-host entry with its name, then its members,
             // then an all-NIL entry.
-            out.push_back({Address::Kind::group_start, "",
-                           mended(internet_address_get_name(address)), ""});
-            append_addresses(
-                internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address)), out);
+            out.push_back(
+                {Address::Kind::group_start, "", mended(internet_address_get_name(address)), ""});
+            append_addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address)),
+                             out);
             out.push_back({Address::Kind::group_end, "", "", ""});
         } else if (INTERNET_ADDRESS_IS_MAILBOX(address)) {
             auto* mailbox = INTERNET_ADDRESS_MAILBOX(address);
@@ -102,64 +107,83 @@ void append_addresses(InternetAddressList* list, std::vector<Address>& out) {
             // `at` indexes the unmended text; find the last '@' of the mended one instead.
             const std::size_t at = addr.rfind('@');
             out.push_back({Address::Kind::mailbox, mended(internet_address_get_name(address)),
-                           addr.substr(0, at),
-                           at == std::string::npos ? "" : addr.substr(at + 1)});
+                           addr.substr(0, at), at == std::string::npos ? "" : addr.substr(at + 1)});
         }
     }
 }
 
-void on_warning(gint64, GMimeParserWarning warning, const gchar*, gpointer invalid_content_type) {
+void initialize_gmime() {
+    static std::once_flag initialized;
+    std::call_once(initialized, [] { g_mime_init(); });
+}
+
+void on_invalid_content_type(gint64, GMimeParserWarning warning, const gchar*, gpointer invalid) {
     if (warning == GMIME_WARN_INVALID_CONTENT_TYPE) {
-        *static_cast<bool*>(invalid_content_type) = true;
+        *static_cast<bool*>(invalid) = true;
     }
+}
+
+// GMime reads an invalid media type as application/octet-stream and says so only through a
+// warning callback. The check parses the type alone, without parameters (RFC 2045 §5.1: a
+// parameter starts at the first ';'), so the callback cannot make the parameter check run.
+bool is_valid_media_type(const std::string& value) {
+    bool invalid = false;
+    GMimeParserOptions* options = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(options, on_invalid_content_type, &invalid);
+    GObjectPtr<GMimeContentType> parsed(
+        g_mime_content_type_parse(options, value.substr(0, value.find(';')).c_str()));
+    g_mime_parser_options_free(options);
+    return !invalid;
 }
 
 }  // namespace
 
-FieldParser::FieldParser() {
-    static std::once_flag gmime_initialized;
-    std::call_once(gmime_initialized, [] { g_mime_init(); });
-    options_ = g_mime_parser_options_new();
-    g_mime_parser_options_set_warning_callback(options_, on_warning, &invalid_content_type_);
-}
-
-FieldParser::~FieldParser() { g_mime_parser_options_free(options_); }
-
-std::optional<MediaType> FieldParser::content_type(const std::string& value) {
-    invalid_content_type_ = false;
-    GObjectPtr<GMimeContentType> parsed(g_mime_content_type_parse(options_, value.c_str()));
-    if (!parsed || invalid_content_type_) {
+std::optional<MediaType> parse_content_type(const std::string& value) {
+    if (value.empty()) {
         return std::nullopt;
     }
-    return MediaType{lower(text_or_empty(g_mime_content_type_get_media_type(parsed.get()))),
-                     lower(text_or_empty(g_mime_content_type_get_media_subtype(parsed.get()))),
-                     parameters(g_mime_content_type_get_parameters(parsed.get()))};
+    initialize_gmime();
+    GObjectPtr<GMimeContentType> parsed(g_mime_content_type_parse(nullptr, value.c_str()));
+    MediaType media{lower(text_or_empty(g_mime_content_type_get_media_type(parsed.get()))),
+                    lower(text_or_empty(g_mime_content_type_get_media_subtype(parsed.get()))),
+                    parameters(g_mime_content_type_get_parameters(parsed.get()))};
+    if (media.type == "application" && media.subtype == "octet-stream" &&
+        !is_valid_media_type(value)) {
+        return std::nullopt;
+    }
+    return media;
 }
 
-Disposition FieldParser::content_disposition(const std::string& value) {
+Disposition parse_content_disposition(const std::string& value) {
+    initialize_gmime();
     GObjectPtr<GMimeContentDisposition> parsed(
-        g_mime_content_disposition_parse(options_, value.c_str()));
-    if (!parsed) {
-        return {};
-    }
+        g_mime_content_disposition_parse(nullptr, value.c_str()));
     return {lower(text_or_empty(g_mime_content_disposition_get_disposition(parsed.get()))),
             parameters(g_mime_content_disposition_get_parameters(parsed.get()))};
 }
 
-std::vector<Address> FieldParser::addresses(const std::string& value) {
+std::vector<Address> parse_address_list(const std::string& value) {
     std::vector<Address> out;
+    if (value.empty()) {
+        return out;
+    }
+    initialize_gmime();
     GObjectPtr<InternetAddressList> list(
-        internet_address_list_parse(options_, break_encoded_words(value).c_str()));
+        internet_address_list_parse(nullptr, break_encoded_words(value).c_str()));
     if (list) {
         append_addresses(list.get(), out);
     }
     return out;
 }
 
-std::vector<std::string> FieldParser::message_ids(const std::string& value) {
+std::vector<std::string> parse_message_ids(const std::string& value) {
     std::vector<std::string> out;
+    if (value.empty()) {
+        return out;
+    }
+    initialize_gmime();
     std::unique_ptr<GMimeReferences, ReferencesFree> parsed(
-        g_mime_references_parse(options_, value.c_str()));
+        g_mime_references_parse(nullptr, value.c_str()));
     const int count = parsed ? g_mime_references_length(parsed.get()) : 0;
     for (int i = 0; i < count; ++i) {
         const std::string id = text_or_empty(g_mime_references_get_message_id(parsed.get(), i));
@@ -168,6 +192,25 @@ std::vector<std::string> FieldParser::message_ids(const std::string& value) {
         }
     }
     return out;
+}
+
+// Only the mechanism token: some mailers append a comment or junk after it.
+std::string parse_transfer_encoding(const std::string& value) {
+    const std::string mechanism = lower(value.substr(0, value.find_first_of(" \t(;")));
+    return mechanism.empty() ? "7bit" : mechanism;
+}
+
+std::vector<std::string> parse_languages(const std::string& value) {
+    std::vector<std::string> tags;
+    std::size_t pos = 0;
+    while (pos < value.size()) {
+        const std::size_t end = std::min(value.find_first_of(", \t", pos), value.size());
+        if (end > pos) {
+            tags.push_back(value.substr(pos, end - pos));
+        }
+        pos = end + 1;
+    }
+    return tags;
 }
 
 }  // namespace sealbox::mime

@@ -1,14 +1,13 @@
 #pragma once
-// The structured header fields a summary needs, parsed by GMime. Values come in unfolded.
+// The structured header fields a summary needs, parsed by GMime where it has a parser. Values
+// come in unfolded. GMime's default parser options are used: setting a warning callback would
+// make its duplicate-parameter check run, which is quadratic in the number of parameters.
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "mime/message_summary.h"
-
-typedef struct _GMimeParserOptions GMimeParserOptions;
 
 namespace sealbox::mime {
 
@@ -23,26 +22,16 @@ struct Disposition {
     Parameters params;
 };
 
-// One per summarize() call: it carries GMime's options and learns from them whether the last
-// Content-Type was valid, so it must not be shared between threads.
-class FieldParser {
-  public:
-    FieldParser();
-    ~FieldParser();
-    FieldParser(const FieldParser&) = delete;
-    FieldParser& operator=(const FieldParser&) = delete;
-
-    // nullopt when the value is not a syntactically valid media type.
-    std::optional<MediaType> content_type(const std::string& value);
-    Disposition content_disposition(const std::string& value);
-    // RFC 5322 §3.4 address-list, groups flattened as Address documents; empty when unparsable.
-    std::vector<Address> addresses(const std::string& value);
-    // RFC 5322 §3.6.4 msg-ids, each with its angle brackets.
-    std::vector<std::string> message_ids(const std::string& value);
-
-  private:
-    GMimeParserOptions* options_;
-    bool invalid_content_type_ = false;
-};
+// nullopt when the value is not a syntactically valid media type.
+std::optional<MediaType> parse_content_type(const std::string& value);
+Disposition parse_content_disposition(const std::string& value);
+// RFC 5322 §3.4 address-list, groups flattened as Address documents; empty when unparsable.
+std::vector<Address> parse_address_list(const std::string& value);
+// RFC 5322 §3.6.4 msg-ids, each with its angle brackets.
+std::vector<std::string> parse_message_ids(const std::string& value);
+// RFC 2045 §6.1 mechanism, lower-case; 7bit when absent.
+std::string parse_transfer_encoding(const std::string& value);
+// RFC 3282 language tags.
+std::vector<std::string> parse_languages(const std::string& value);
 
 }  // namespace sealbox::mime

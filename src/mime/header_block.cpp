@@ -6,7 +6,9 @@ namespace sealbox::mime {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
 
 // RFC 5322 §3.6.8 field names are printable US-ASCII; octets above 127 are let through as GMime
 // lets them, since some mailers write them and the rest of the header is still worth reading.
@@ -80,8 +82,8 @@ HeaderBlock read_header_block(std::string_view raw, std::size_t begin, std::size
             if (in_field) {
                 HeaderField& field = block.fields.back();
                 const char* value_end = line.data() + line.size();
-                field.raw_value = std::string_view(field.raw_value.data(),
-                                                   value_end - field.raw_value.data());
+                field.raw_value =
+                    std::string_view(field.raw_value.data(), value_end - field.raw_value.data());
             }
         } else {
             const std::size_t colon = line.find(':');

@@ -56,8 +56,8 @@ class Writer {
     void envelope(const Envelope& value) {
         text(value.date);
         text(value.subject);
-        for (const auto* list : {&value.from, &value.sender, &value.reply_to, &value.to,
-                                 &value.cc, &value.bcc}) {
+        for (const auto* list :
+             {&value.from, &value.sender, &value.reply_to, &value.to, &value.cc, &value.bcc}) {
             addresses(*list);
         }
         text(value.in_reply_to);
@@ -180,8 +180,8 @@ class Reader {
         Envelope value;
         value.date = text();
         value.subject = text();
-        for (auto* list : {&value.from, &value.sender, &value.reply_to, &value.to, &value.cc,
-                           &value.bcc}) {
+        for (auto* list :
+             {&value.from, &value.sender, &value.reply_to, &value.to, &value.cc, &value.bcc}) {
             *list = addresses();
         }
         value.in_reply_to = text();
@@ -204,8 +204,8 @@ class Reader {
         value.disposition_params = params();
         value.language = texts();
         value.location = text();
-        for (std::uint64_t* offset : {&value.header_offset, &value.header_size,
-                                      &value.body_offset, &value.body_size, &value.body_lines}) {
+        for (std::uint64_t* offset : {&value.header_offset, &value.header_size, &value.body_offset,
+                                      &value.body_size, &value.body_lines}) {
             *offset = number();
         }
         if (flag()) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "crypto/aead.h"
@@ -66,20 +67,20 @@ constexpr int kMaxBoundBytes = 16;
 // A page image plus the bound bytes in front of it; wiped when it goes out of scope because it
 // holds plaintext.
 class PageBuffer {
-  public:
+public:
     PageBuffer() = default;
     PageBuffer(const PageBuffer&) = delete;
     ~PageBuffer() { sodium_memzero(bytes_.data(), bytes_.size()); }
     std::uint8_t* data() { return bytes_.data(); }
 
-  private:
+private:
     std::array<std::uint8_t, kWalFrameHeaderBytes + kPageSize> bytes_{};
 };
 
 // File kind, position (page number in the database, frame number in the WAL, byte offset in the
 // journal; 64-bit little-endian) and the bound prefix.
 class AssociatedData {
-  public:
+public:
     AssociatedData(FileKind kind, std::uint64_t position, std::span<const std::uint8_t> bound) {
         bytes_[0] = static_cast<std::uint8_t>(kind);
         for (int i = 0; i < 8; ++i) {
@@ -91,14 +92,14 @@ class AssociatedData {
     const std::uint8_t* data() const { return bytes_.data(); }
     std::size_t size() const { return size_; }
 
-  private:
+private:
     std::array<std::uint8_t, 9 + kMaxBoundBytes> bytes_{};
     std::size_t size_;
 };
 
 // One registered VFS per open database: it holds that database's key.
 class EncryptedVfs {
-  public:
+public:
     EncryptedVfs(sqlite3_vfs& underlying, const crypto::SecretBytes& key);
     EncryptedVfs(const EncryptedVfs&) = delete;
     ~EncryptedVfs();
@@ -107,20 +108,16 @@ class EncryptedVfs {
     sqlite3_vfs& underlying() const { return underlying_; }
     const std::uint8_t* key() const { return key_.data(); }
 
-    void record_failure(const std::string& description) noexcept {
-        try {
-            std::lock_guard lock(failure_mutex_);
-            last_failure_ = description;
-        } catch (...) {
-            // Out of memory: the error code still says what happened, only the detail is lost.
-        }
+    void record_failure(std::string description) {
+        std::lock_guard lock(failure_mutex_);
+        last_failure_ = std::move(description);
     }
     std::string last_failure() const {
         std::lock_guard lock(failure_mutex_);
         return last_failure_;
     }
 
-  private:
+private:
     sqlite3_vfs vfs_{};
     sqlite3_vfs& underlying_;
     crypto::SecretBytes key_;
@@ -223,6 +220,16 @@ std::string describe_failure(const EncryptedFile& file, const Region& page,
     return "a page" + where + " failed authentication";
 }
 
+// Called from SQLite, through which no exception may pass.
+void record_failure(const EncryptedFile& file, const Region& page,
+                    const std::uint8_t* bound) noexcept {
+    try {
+        file.vfs->record_failure(describe_failure(file, page, bound));
+    } catch (...) {
+        // Out of memory: SQLITE_IOERR_DATA still says what happened, only the detail is lost.
+    }
+}
+
 void seal_page(const EncryptedVfs& vfs, const AssociatedData& ad, const std::uint8_t* plaintext,
                std::uint8_t* sealed) {
     std::uint8_t* nonce = sealed + kUsableBytes;
@@ -275,13 +282,14 @@ int read_page(EncryptedFile& file, const Region& page, Offset from, Offset to, s
     } else if (rc != SQLITE_OK) {
         return rc;
     }
-    AssociatedData ad(file.kind, page.position, {buffer.data(), std::size_t(bound.length)});
+    AssociatedData ad(file.kind, page.position,
+                      {buffer.data(), static_cast<std::size_t>(bound.length)});
     if (!open_page(*file.vfs, ad, plaintext)) {
         if (on_unauthentic == OnUnauthentic::read_zeros) {
             std::memset(out, 0, static_cast<std::size_t>(to - from));
             return SQLITE_OK;
         }
-        file.vfs->record_failure(describe_failure(file, page, buffer.data()));
+        record_failure(file, page, buffer.data());
         return SQLITE_IOERR_DATA;
     }
     std::memcpy(out, plaintext + (from - page.start), static_cast<std::size_t>(to - from));
@@ -303,9 +311,10 @@ int write_page(EncryptedFile& file, const Region& page, Offset from, Offset to,
     }
     if (from != page.start || to != page.start + kPageSize) {
         // SQLite writes whole pages, but the database file may take a partial write (the default
-        // VFS does) by rewriting the whole page. A partial WAL frame write happens only when the
-        // WAL is padded to a sector boundary (no SQLITE_IOCAP_POWERSAFE_OVERWRITE), which the
-        // default VFS on Linux does not ask for; a half-written page cannot be encrypted.
+        // VFS does) by rewriting the whole page. SQLite splits a WAL frame write only when it
+        // pads a commit to a sector boundary, which it does only if the VFS does not report
+        // SQLITE_IOCAP_POWERSAFE_OVERWRITE; the default unix VFS reports it. Half a page cannot
+        // be encrypted.
         if (file.kind != FileKind::main_db) {
             return SQLITE_IOERR_WRITE;
         }
@@ -322,7 +331,8 @@ int write_page(EncryptedFile& file, const Region& page, Offset from, Offset to,
         return SQLITE_IOERR_WRITE;
     }
     std::array<std::uint8_t, kPageSize> sealed;
-    AssociatedData ad(file.kind, page.position, {buffer.data(), std::size_t(bound.length)});
+    AssociatedData ad(file.kind, page.position,
+                      {buffer.data(), static_cast<std::size_t>(bound.length)});
     seal_page(*file.vfs, ad, plaintext, sealed.data());
     return inner_write(file, sealed.data(), kPageSize, page.start);
 }
@@ -393,8 +403,9 @@ int file_close(sqlite3_file* base) {
     return inner->pMethods->xClose(inner);
 }
 
-// Atomic-write capabilities would let SQLite rely on a small write landing whole, but a write of
-// part of a page here rewrites the whole page.
+// Not passed on: atomic writes of less than a page (a write of part of a page here rewrites the
+// whole page), and batch-atomic writes (F2FS), which replace the rollback journal and are not
+// what this VFS is tested with.
 constexpr int kAtomicWriteCapabilities =
     SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_ATOMIC512 | SQLITE_IOCAP_ATOMIC1K | SQLITE_IOCAP_ATOMIC2K |
     SQLITE_IOCAP_ATOMIC4K | SQLITE_IOCAP_ATOMIC8K | SQLITE_IOCAP_ATOMIC16K |
@@ -437,7 +448,8 @@ const sqlite3_io_methods kIoMethods = {
     },
     // SQLite pads each rollback journal header to the sector size and writes it with calls of
     // min(sector size, page size) bytes; at 512 (the smallest SQLite uses) no such call is as
-    // long as a page image. The default VFS says 4096.
+    // long as a page image. The default VFS says 4096 (SQLite asks only if the device lacks
+    // SQLITE_IOCAP_POWERSAFE_OVERWRITE, and uses 512 otherwise).
     [](sqlite3_file*) { return 512; },
     [](sqlite3_file* f) {
         sqlite3_file* inner = encrypted(f).inner();
@@ -597,7 +609,9 @@ Database open_encrypted_database(const std::filesystem::path& path, const crypto
         path.c_str(), &handle,
         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
         vfs->name());
-    // The VFS outlives the lambda's use: the Database holds both and calls it only while open.
+    // The Database releases the VFS after sqlite3_close_v2. That leaves a connection open (a
+    // zombie, still using the VFS) only while statements are unfinalized, and a Statement must
+    // not outlive its Database anyway. The lambda is called only while the Database is open.
     // SQLITE_IOERR_DATA comes only from this VFS, so its last failure is the one being reported.
     EncryptedVfs* failures = vfs.get();
     Database db(handle, label, vfs, [failures, handle]() -> std::string {
@@ -613,11 +627,11 @@ Database open_encrypted_database(const std::filesystem::path& path, const crypto
     // Redundant with the version-2 I/O methods (SQLite maps files only through xFetch), but it
     // says so where someone looking for mmap would look.
     db.exec("PRAGMA mmap_size=0");
-    // The first read: with a wrong key, page 1 fails authentication here.
+    // The first read of page 1 as a whole: with a wrong key, it fails authentication here.
     if (single_integer(db, "PRAGMA page_count") == 0) {
         // A new database: its layout is fixed when its first page is written, which is when
         // journal_mode=WAL below records the WAL format in page 1.
-        db.exec("PRAGMA page_size=4096");
+        db.exec(("PRAGMA page_size=" + std::to_string(kEncryptedPageSize)).c_str());
         int reserve = kEncryptedReservedBytes;
         if (rc = sqlite3_file_control(handle, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
             rc != SQLITE_OK) {

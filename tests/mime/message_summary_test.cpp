@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -52,8 +53,7 @@ void check_structure(std::string_view raw, const BodyPart& part, std::uint64_t b
     std::uint64_t next = part.body_offset;
     for (const BodyPart& child : part.children) {
         EXPECT_LE(next, child.header_offset);
-        check_structure(raw, child, part.body_offset, part.body_offset + part.body_size,
-                        depth + 1);
+        check_structure(raw, child, part.body_offset, part.body_offset + part.body_size, depth + 1);
         next = child.body_offset + child.body_size;
     }
     if (part.envelope) {
@@ -64,6 +64,14 @@ void check_structure(std::string_view raw, const BodyPart& part, std::uint64_t b
     }
     if (!part.is_multipart() && !part.envelope) {
         EXPECT_TRUE(part.children.empty());
+    }
+    const bool encapsulated =
+        part.type == "message" && (part.subtype == "rfc822" || part.subtype == "global");
+    if (part.type == "text" || encapsulated) {
+        const std::string_view body = body_of(raw, part);
+        const auto lines = static_cast<std::uint64_t>(std::count(body.begin(), body.end(), '\n') +
+                                                      (!body.empty() && body.back() != '\n'));
+        EXPECT_EQ(part.body_lines, lines);
     }
 }
 
@@ -294,9 +302,9 @@ TEST(MessageSummary, GroupsInAddressLists) {
         "\r\n"
         "body\r\n";
     const MessageSummary s = checked_summary(raw);
-    EXPECT_EQ(s.envelope.to, (std::vector<Address>{{Kind::group_start, "",
-                                                    "undisclosed-recipients", ""},
-                                                   {Kind::group_end, "", "", ""}}));
+    EXPECT_EQ(s.envelope.to,
+              (std::vector<Address>{{Kind::group_start, "", "undisclosed-recipients", ""},
+                                    {Kind::group_end, "", "", ""}}));
     EXPECT_EQ(s.envelope.cc, (std::vector<Address>{{Kind::group_start, "", "Team", ""},
                                                    mailbox("Ann", "ann", "example.com"),
                                                    mailbox("", "bob", "example.com"),
@@ -314,14 +322,13 @@ TEST(MessageSummary, EncodedWordsKeptAsWritten) {
         "body\r\n";
     const MessageSummary s = checked_summary(raw);
     EXPECT_EQ(s.envelope.subject, "=?utf-8?q?caf=C3=A9?= =?utf-8?b?w6k=?= menu");
-    EXPECT_EQ(s.envelope.from,
-              std::vector<Address>{mailbox("=?ISO-8859-1?Q?Andr=E9?= Pirard", "pirard",
-                                           "example.be")});
-    EXPECT_EQ(s.envelope.to, (std::vector<Address>{
-                                 mailbox("=?utf-8?q?J=C3=B6rg?=", "j", "example.de"),
-                                 {Kind::group_start, "", "=?utf-8?q?Gr=C3=BCppe?=", ""},
-                                 mailbox("", "x", "example.de"),
-                                 {Kind::group_end, "", "", ""}}));
+    EXPECT_EQ(s.envelope.from, std::vector<Address>{mailbox("=?ISO-8859-1?Q?Andr=E9?= Pirard",
+                                                            "pirard", "example.be")});
+    EXPECT_EQ(s.envelope.to,
+              (std::vector<Address>{mailbox("=?utf-8?q?J=C3=B6rg?=", "j", "example.de"),
+                                    {Kind::group_start, "", "=?utf-8?q?Gr=C3=BCppe?=", ""},
+                                    mailbox("", "x", "example.de"),
+                                    {Kind::group_end, "", "", ""}}));
     EXPECT_EQ(s.envelope.cc,
               std::vector<Address>{mailbox("odd \xEE\x80\x80 name", "odd", "example.org")});
 }
@@ -368,9 +375,9 @@ TEST(MessageSummary, FoldedHeadersAreUnfolded) {
     const MessageSummary s = checked_summary(raw);
     EXPECT_EQ(s.envelope.subject, "a long\tsubject  folded twice");
     EXPECT_EQ(s.envelope.message_id, "<id@example.com>");
-    EXPECT_EQ(s.envelope.to, (std::vector<Address>{mailbox("", "first", "example.com"),
-                                                   mailbox("Second Person", "second",
-                                                           "example.com")}));
+    EXPECT_EQ(s.envelope.to,
+              (std::vector<Address>{mailbox("", "first", "example.com"),
+                                    mailbox("Second Person", "second", "example.com")}));
     EXPECT_EQ(value_of(s.root.params, "boundary"), "a b");
     ASSERT_EQ(s.root.children.size(), 1u);
     EXPECT_EQ(body_of(raw, s.root.children[0]), "part");
@@ -476,8 +483,8 @@ TEST(MessageSummary, DefaultsAndOddFraming) {
 
 TEST(MessageSummary, HasAttachmentRules) {
     const auto summary_of_part = [](const std::string& part_header) {
-        return summarize("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n" +
-                         part_header + "\r\nbody\r\n--b--\r\n");
+        return summarize("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n" + part_header +
+                         "\r\nbody\r\n--b--\r\n");
     };
     EXPECT_TRUE(summary_of_part("Content-Type: image/png; name=a.png\r\n").has_attachment);
     EXPECT_TRUE(summary_of_part("Content-Type: application/zip\r\n"
@@ -489,6 +496,27 @@ TEST(MessageSummary, HasAttachmentRules) {
     EXPECT_FALSE(summary_of_part("Content-Type: text/plain; name=notes.txt\r\n").has_attachment);
     EXPECT_FALSE(summary_of_part("Content-Type: application/pgp-signature\r\n").has_attachment);
     EXPECT_FALSE(summarize("Subject: x\r\n\r\nplain").has_attachment);
+}
+
+TEST(MessageSummary, LineCounts) {
+    std::string eight_octet_lines;
+    for (int i = 0; i < 700; ++i) {
+        eight_octet_lines += "1234567\n";  // every LF in the same position of a word
+    }
+    const std::vector<std::pair<std::string, std::uint64_t>> bodies = {
+        {"", 0},
+        {"x", 1},
+        {"\r\n", 1},
+        {"a\r\nb", 2},
+        {std::string(5000, '\n'), 5000},
+        {std::string(4099, '\n') + "tail", 4100},
+        {eight_octet_lines, 700},
+        {eight_octet_lines + "1234", 701},
+    };
+    for (const auto& [body, lines] : bodies) {
+        const std::string raw = "Subject: x\r\n\r\n" + body;
+        EXPECT_EQ(checked_summary(raw).root.body_lines, lines) << body.size() << " octets";
+    }
 }
 
 TEST(MessageSummary, GarbageAndEmptyInput) {
@@ -567,10 +595,27 @@ TEST(MessageSummary, ManyPartsInOrder) {
     EXPECT_EQ(body_of(raw, s.root.children[1999]), "part 1999");
 }
 
+// Like Dovecot's max_total_mime_parts (10000): beyond it a composite part stays a leaf.
+TEST(MessageSummary, TotalPartsAreBounded) {
+    const auto multipart_of = [](int parts) {
+        std::string raw = "Content-Type: multipart/mixed; boundary=m\r\n\r\n";
+        for (int i = 0; i < parts; ++i) {
+            raw += "--m\r\n\r\n.\r\n";
+        }
+        return raw + "--m--\r\n";
+    };
+    EXPECT_EQ(checked_summary(multipart_of(9999)).root.children.size(), 9999u);
+    const std::string too_many = multipart_of(10000);
+    const MessageSummary s = checked_summary(too_many);
+    EXPECT_TRUE(s.root.is_multipart());
+    EXPECT_TRUE(s.root.children.empty());
+    EXPECT_EQ(body_of(too_many, s.root).size(), too_many.size() - s.root.header_size);
+}
+
 MessageSummary rich_summary() {
     MessageSummary s = summarize(kMixed);
-    s.envelope.to = {{Kind::group_start, "", "g", ""}, mailbox("N", "l", "h"),
-                     {Kind::group_end, "", "", ""}};
+    s.envelope.to = {
+        {Kind::group_start, "", "g", ""}, mailbox("N", "l", "h"), {Kind::group_end, "", "", ""}};
     s.references = {"<a@b>", "<c@d>"};
     BodyPart message;
     message.type = "message";
@@ -638,6 +683,10 @@ TEST(MessageSummaryCodec, MalformedInputIsCorrupt) {
         nested.push_back(depth <= kMaxDepth ? 1 : 0);
     }
     expect_corrupt(nested, "too deep");
+    // One level less is what summarize() can produce, and must decode.
+    nested.resize(nested.size() - part.size() - 1);
+    nested.back() = 0;
+    EXPECT_NO_THROW(deserialize(nested));
 }
 
 TEST(MessageSummaryCodec, RandomMutationsThrowOnlyCorrupt) {

@@ -155,9 +155,9 @@ TEST(EncryptedVfsTest, RoundTripThroughTheWalCheckpointAndReopen) {
 TEST(EncryptedVfsTest, ConfiguresTheEncryptedLayout) {
     TempDir dir;
     auto key = new_key();
-    for (int open = 0; open < 2; ++open) {  // a new database, then an existing one
+    for (int pass = 0; pass < 2; ++pass) {  // a new database, then an existing one
         auto db = open_encrypted_database(dir / "mail.db", key, "test db");
-        if (open == 0) {
+        if (pass == 0) {
             create_table(db);
         }
         EXPECT_EQ(integer(db, "PRAGMA page_size"), kEncryptedPageSize);
@@ -383,7 +383,7 @@ TEST(EncryptedVfsTest, RollbackJournalIsEncryptedAndRollsBack) {
 // byte written before is taken as durable, so syncs do nothing (which also keeps this fast). The
 // WAL index in shared memory is not counted: SQLite rebuilds it after a crash.
 class PowerLossVfs {
-  public:
+public:
     explicit PowerLossVfs(std::int64_t budget)
         : real_(*sqlite3_vfs_find(nullptr)), budget_(budget) {
         vfs_.iVersion = 1;
@@ -428,7 +428,7 @@ class PowerLossVfs {
     std::int64_t written() const { return written_; }
     bool lost_power() const { return lost_; }
 
-  private:
+private:
     struct File {
         sqlite3_file base;
         PowerLossVfs* owner;
@@ -679,7 +679,7 @@ TEST(EncryptedVfsTest, KilledWriterLosesNoCommittedTransaction) {
 
 // A file opened through a database's VFS directly, to test what SQLite does not easily reach.
 class ShimFile {
-  public:
+public:
     ShimFile(sqlite3_vfs* vfs, const std::filesystem::path& path, int flags)
         : name_(path.string() + '\0'),  // SQLite passes names with two terminating NULs
           storage_(static_cast<std::size_t>(vfs->szOsFile) / 8 + 1) {
@@ -705,7 +705,7 @@ class ShimFile {
         return size;
     }
 
-  private:
+private:
     std::string name_;
     std::vector<std::uint64_t> storage_;
     int open_rc_;
