@@ -1,7 +1,6 @@
 #include "core/config.h"
 
 #include <fmt/format.h>
-
 #include <toml++/toml.h>
 
 #include <fstream>
@@ -20,7 +19,7 @@ namespace {
 // Walks one TOML table: each known key is read by a field() call, and finish() rejects whatever
 // key no call claimed, so a misspelt key is an error at start rather than a silently ignored one.
 class TableReader {
-public:
+  public:
     TableReader(const toml::table& table, std::string path, const std::string& source)
         : table_(table), path_(std::move(path)), source_(source) {}
 
@@ -37,8 +36,8 @@ public:
     void finish() const {
         for (const auto& [key, node] : table_) {
             if (!claimed_.contains(std::string(key.str()))) {
-                std::string full = path_.empty() ? std::string(key.str())
-                                                 : path_ + "." + std::string(key.str());
+                std::string full =
+                    path_.empty() ? std::string(key.str()) : path_ + "." + std::string(key.str());
                 throw error_at(node, full, "unknown key");
             }
         }
@@ -103,7 +102,7 @@ public:
                      fmt::format("{}:{}: {}: {}", source, node.source().begin.line, key, message));
     }
 
-private:
+  private:
     Error error_at(const toml::node& node, const std::string& key,
                    const std::string& message) const {
         return error_at(node, key, message, source_);
@@ -153,6 +152,7 @@ void read_server(const toml::table& t, ServerConfig& c, const std::string& sourc
     r.field("io_threads", [&](auto& n) { c.io_threads = static_cast<int>(r.integer(n, 1, 256)); });
     r.field("worker_threads",
             [&](auto& n) { c.worker_threads = static_cast<int>(r.integer(n, 1, 256)); });
+    r.field("key_file", [&](auto& n) { c.key_file = r.string(n); });
     r.finish();
 }
 
@@ -220,9 +220,8 @@ void read_accounts(const toml::table& t, AccountsConfig& c, const std::string& s
     TableReader r(t, "accounts", source);
     r.field("default_quota", [&](auto& n) { c.default_quota = r.size(n); });
     // Bounds of libsodium's crypto_pwhash for Argon2id.
-    r.field("argon2_opslimit", [&](auto& n) {
-        c.argon2_opslimit = static_cast<std::uint64_t>(r.integer(n, 1, 100));
-    });
+    r.field("argon2_opslimit",
+            [&](auto& n) { c.argon2_opslimit = static_cast<std::uint64_t>(r.integer(n, 1, 100)); });
     r.field("argon2_memlimit", [&](auto& n) {
         c.argon2_memlimit = r.size(n);
         if (c.argon2_memlimit < 8192 || c.argon2_memlimit > (std::uint64_t{4} << 30)) {
@@ -257,6 +256,56 @@ void read_smtp(const toml::table& t, SmtpConfig& c, const std::string& source) {
         c.normalize_bare_line_endings = policy == "normalize";
     });
     r.finish();
+}
+
+void read_submission(const toml::table& t, SubmissionConfig& c, const std::string& source) {
+    TableReader r(t, "submission", source);
+    r.field("messages_per_hour",
+            [&](auto& n) { c.messages_per_hour = static_cast<int>(r.integer(n, 0, 1'000'000)); });
+    r.field("recipients_per_message", [&](auto& n) {
+        c.recipients_per_message = static_cast<int>(r.integer(n, 1, 100'000));
+    });
+    r.finish();
+}
+
+void read_queue(const toml::table& t, QueueConfig& c, const std::string& source) {
+    TableReader r(t, "queue", source);
+    auto positive_duration = [&](const toml::node& n) {
+        auto d = r.duration(n);
+        if (d < std::chrono::seconds(1)) {
+            r.fail("must be at least 1s");
+        }
+        return d;
+    };
+    r.field("first_retry", [&](auto& n) { c.first_retry = positive_duration(n); });
+    r.field("max_retry_interval", [&](auto& n) { c.max_retry_interval = positive_duration(n); });
+    r.field("max_age", [&](auto& n) { c.max_age = positive_duration(n); });
+    r.field("delay_warning", [&](auto& n) { c.delay_warning = positive_duration(n); });
+    r.field("max_connections",
+            [&](auto& n) { c.max_connections = static_cast<int>(r.integer(n, 1, 10'000)); });
+    r.field("max_connections_per_domain", [&](auto& n) {
+        c.max_connections_per_domain = static_cast<int>(r.integer(n, 1, 1'000));
+    });
+    r.field("remote_port",
+            [&](auto& n) { c.remote_port = static_cast<int>(r.integer(n, 1, 65535)); });
+    r.field("require_tls", [&](auto& n) { c.require_tls = r.boolean(n); });
+    r.field("connect_timeout", [&](auto& n) { c.connect_timeout = positive_duration(n); });
+    r.finish();
+}
+
+void read_relay(const toml::table& t, RelayConfig& c, const std::string& source) {
+    TableReader r(t, "relay", source);
+    r.field("host", [&](auto& n) { c.host = r.string(n); });
+    r.field("port", [&](auto& n) { c.port = static_cast<int>(r.integer(n, 1, 65535)); });
+    r.field("implicit_tls", [&](auto& n) { c.implicit_tls = r.boolean(n); });
+    r.field("username", [&](auto& n) { c.username = r.string(n); });
+    r.field("password_file", [&](auto& n) { c.password_file = r.string(n); });
+    r.finish();
+    if (c.username.empty() != c.password_file.empty()) {
+        throw Error(ErrorCode::config,
+                    fmt::format("{}:{}: relay: username and password_file go together", source,
+                                t.source().begin.line));
+    }
 }
 
 void read_log(const toml::table& t, LogConfig& c, const std::string& source) {
@@ -321,9 +370,9 @@ Config base_config() {
 
 const std::map<std::string, int, std::less<>>& default_listener_ports() {
     static const std::map<std::string, int, std::less<>> kPorts{
-        {"smtp", 10025},  {"submission", 10587}, {"submissions", 10465},
-        {"lmtp", 10024},  {"imap", 10143},       {"imaps", 10993},
-        {"pop3", 10110},  {"pop3s", 10995},      {"https", 10443},
+        {"smtp", 10025}, {"submission", 10587}, {"submissions", 10465},
+        {"lmtp", 10024}, {"imap", 10143},       {"imaps", 10993},
+        {"pop3", 10110}, {"pop3s", 10995},      {"https", 10443},
     };
     return kPorts;
 }
@@ -339,17 +388,30 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
     try {
         root = toml::parse(toml_text, source);
     } catch (const toml::parse_error& e) {
-        throw Error(ErrorCode::config, fmt::format("{}:{}: {}", source, e.source().begin.line,
-                                                   e.description()));
+        throw Error(ErrorCode::config,
+                    fmt::format("{}:{}: {}", source, e.source().begin.line, e.description()));
     }
     Config config = base_config();
     TableReader r(root, "", source);
-    r.field("server", [&](auto& n) { read_server(table_of(n, "server", source), config.server, source); });
+    r.field("server",
+            [&](auto& n) { read_server(table_of(n, "server", source), config.server, source); });
     r.field("tls", [&](auto& n) { read_tls(table_of(n, "tls", source), config.tls, source); });
-    r.field("listeners", [&](auto& n) { read_listeners(table_of(n, "listeners", source), config, source); });
-    r.field("accounts", [&](auto& n) { read_accounts(table_of(n, "accounts", source), config.accounts, source); });
-    r.field("delivery", [&](auto& n) { read_delivery(table_of(n, "delivery", source), config.delivery, source); });
+    r.field("listeners",
+            [&](auto& n) { read_listeners(table_of(n, "listeners", source), config, source); });
+    r.field("accounts", [&](auto& n) {
+        read_accounts(table_of(n, "accounts", source), config.accounts, source);
+    });
+    r.field("delivery", [&](auto& n) {
+        read_delivery(table_of(n, "delivery", source), config.delivery, source);
+    });
     r.field("smtp", [&](auto& n) { read_smtp(table_of(n, "smtp", source), config.smtp, source); });
+    r.field("submission", [&](auto& n) {
+        read_submission(table_of(n, "submission", source), config.submission, source);
+    });
+    r.field("queue",
+            [&](auto& n) { read_queue(table_of(n, "queue", source), config.queue, source); });
+    r.field("relay",
+            [&](auto& n) { read_relay(table_of(n, "relay", source), config.relay, source); });
     r.field("log", [&](auto& n) { read_log(table_of(n, "log", source), config.log, source); });
     r.field("demo", [&](auto& n) { read_demo(table_of(n, "demo", source), config.demo, source); });
     r.finish();
@@ -360,8 +422,8 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
 Config load_config(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        throw Error(ErrorCode::config, fmt::format("{}: cannot read the configuration file",
-                                                   file.string()));
+        throw Error(ErrorCode::config,
+                    fmt::format("{}: cannot read the configuration file", file.string()));
     }
     std::ostringstream text;
     text << in.rdbuf();

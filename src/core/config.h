@@ -16,7 +16,8 @@ struct ServerConfig {
     std::string hostname = "localhost";
     std::filesystem::path data_dir = "./data";
     int io_threads = 2;
-    int worker_threads = 4;  // SQLite, Argon2id and fsync run here, never on an I/O thread
+    int worker_threads = 4;          // SQLite, Argon2id and fsync run here, never on an I/O thread
+    std::filesystem::path key_file;  // empty: data_dir/server.key
 };
 
 struct TlsConfig {
@@ -53,6 +54,33 @@ struct SmtpConfig {
     bool normalize_bare_line_endings = false;
 };
 
+// Per-account sending limits of submission (RFC 6409 §6.2 lets a submission server enforce them).
+struct SubmissionConfig {
+    int messages_per_hour = 500;  // per account; 0: unlimited
+    int recipients_per_message = 100;
+};
+
+struct QueueConfig {
+    std::chrono::milliseconds first_retry = std::chrono::minutes(5);
+    std::chrono::milliseconds max_retry_interval = std::chrono::hours(4);
+    std::chrono::milliseconds max_age = std::chrono::hours(24 * 5);
+    std::chrono::milliseconds delay_warning = std::chrono::hours(4);
+    int max_connections = 20;  // outbound connections in all
+    int max_connections_per_domain = 4;
+    int remote_port = 25;      // where remote MX hosts listen; only tests change it
+    bool require_tls = false;  // refuse to deliver over a connection without TLS
+    std::chrono::milliseconds connect_timeout = std::chrono::seconds(30);
+};
+
+// A smart host: everything outbound goes through it instead of each domain's MX.
+struct RelayConfig {
+    std::string host;  // empty: no smart host
+    int port = 587;
+    bool implicit_tls = false;  // port 465 style; otherwise STARTTLS, always required
+    std::string username;
+    std::filesystem::path password_file;  // the password, so that the config file holds none
+};
+
 enum class ClientIpLogging { full, truncated, hashed };
 
 struct LogConfig {
@@ -74,6 +102,9 @@ struct Config {
     AccountsConfig accounts;
     DeliveryConfig delivery;
     SmtpConfig smtp;
+    SubmissionConfig submission;
+    QueueConfig queue;
+    RelayConfig relay;
     LogConfig log;
     DemoConfig demo;
 };

@@ -15,6 +15,8 @@
 #include "core/log.h"
 #include "net/auth_throttle.h"
 #include "net/listener.h"
+#include "net/rate_limit.h"
+#include "queue/queue_store.h"
 #include "net/tls.h"
 #include "server/demo_account.h"
 #include "server/self_signed_cert.h"
@@ -64,7 +66,10 @@ smtp::SessionConfig smtp_session_config(const Config& config, const std::string&
     c.hostname = config.server.hostname;
     c.max_line_length = static_cast<std::size_t>(listener.max_line_length);
     c.max_bad_commands = listener.max_bad_commands;
-    c.max_recipients = static_cast<std::size_t>(config.smtp.max_recipients);
+    c.max_recipients = static_cast<std::size_t>(
+        mode == smtp::Mode::submission || mode == smtp::Mode::submissions
+            ? config.submission.recipients_per_message
+            : config.smtp.max_recipients);
     c.max_message_size = config.delivery.max_message_size;
     c.bare_line_endings = config.smtp.normalize_bare_line_endings
                               ? smtp::BareLineEndings::normalize
@@ -82,7 +87,9 @@ int serve(const Config& config, store::MailStore& store) {
     boost::asio::io_context io(config.server.io_threads);
     boost::asio::thread_pool workers(config.server.worker_threads);
     net::AuthThrottle throttle;  // shared by every protocol: one guesser, one budget
-    StoreMailService mail(store);
+    auto queue = queue::open_queue_store(config, true);
+    net::RateLimit submissions(config.submission.messages_per_hour, std::chrono::hours(1));
+    StoreMailService mail(store, *queue, [] {}, submissions);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 
 namespace sealbox::server {
 
@@ -28,7 +29,10 @@ RecipientCheck StoreMailService::check_recipient(const MailAddress& address, std
         return check;
     }
     if (!resolution.external.empty()) {
+        // The forwarded copies are queued whatever the local quotas say.
         check.status = RecipientStatus::forwarded;
+        check.accounts = std::move(resolution.accounts);
+        check.forward_to = std::move(resolution.external);
         return check;
     }
     // The store checks the quota again at delivery; refusing here spares the client the data.
@@ -101,6 +105,40 @@ std::vector<DeliveryOutcome> StoreMailService::deliver(std::string_view message,
         outcomes.push_back(std::move(outcome));
     }
     return outcomes;
+}
+
+void StoreMailService::enqueue(const smtp::OutboundMessage& message, std::string_view content) {
+    queue::Envelope envelope;
+    envelope.queue_id = message.id;
+    envelope.sender = message.sender.value_or("");
+    // RFC 3461 §6.2: never a report about a report, so none for the null reverse-path.
+    envelope.account = message.sender ? message.account : "";
+    envelope.envid = message.params.envid.value_or("");
+    envelope.return_headers_only = message.params.ret == smtp::Ret::hdrs;
+    envelope.eight_bit = message.params.body == smtp::Body::eight_bit_mime;
+    envelope.smtputf8 = message.params.smtputf8;
+    envelope.requiretls = message.params.requiretls;
+    std::vector<queue::Recipient> recipients;
+    for (const auto& r : message.recipients) {
+        queue::Recipient q;
+        q.address = r.address;
+        if (r.orcpt) {
+            q.orcpt = r.orcpt->addr_type + ";" + r.orcpt->address;
+        }
+        if (r.notify) {
+            q.notify = r.notify->never
+                           ? queue::Notify{false, false, false}
+                           : queue::Notify{r.notify->success, r.notify->failure, r.notify->delay};
+        }
+        recipients.push_back(std::move(q));
+    }
+    queue_.enqueue(envelope, recipients, content, std::time(nullptr));
+    spdlog::info("message {} queued for {} recipient(s)", message.id, recipients.size());
+    queued_();
+}
+
+bool StoreMailService::may_submit_now(std::string_view account) {
+    return submissions_.try_acquire(account);
 }
 
 }  // namespace sealbox::server

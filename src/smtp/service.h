@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "smtp/proto/command.h"
 
 namespace sealbox::smtp {
 
@@ -17,13 +18,31 @@ enum class RecipientStatus {
     local,       // delivered here, to `accounts`
     unknown,     // our domain, but nobody receives this address
     over_quota,  // every account the address reaches is full
-    forwarded,   // reaches an address outside our domains, which needs the outbound queue
+    forwarded,   // an alias that reaches addresses outside our domains (and maybe accounts)
     remote,      // the domain is not ours
 };
 
 struct RecipientCheck {
     RecipientStatus status = RecipientStatus::unknown;
-    std::vector<std::string> accounts;  // for local: account addresses, deduplicated
+    std::vector<std::string> accounts;    // local and forwarded: account addresses, deduplicated
+    std::vector<std::string> forward_to;  // forwarded: the addresses outside our domains
+};
+
+// A message for the outbound queue, with the RFC 3461 parameters that travel with it.
+struct OutboundRecipient {
+    std::string address;  // the forward-path
+    std::optional<Notify> notify;
+    std::optional<Orcpt> orcpt;
+};
+
+struct OutboundMessage {
+    std::string id;                     // as in the Received: field
+    std::optional<std::string> sender;  // the reverse-path; empty for <>
+    // The authenticated user who submitted it, who gets the delivery reports; empty for mail
+    // forwarded on behalf of someone nobody authenticated, which never gets a report.
+    std::string account;
+    MailParams params;
+    std::vector<OutboundRecipient> recipients;
 };
 
 struct DeliveryOutcome {
@@ -59,6 +78,13 @@ class MailService {
     // One copy per distinct account, each durable before this returns; one outcome per copy.
     virtual std::vector<DeliveryOutcome> deliver(std::string_view message,
                                                  const std::vector<std::string>& accounts) = 0;
+
+    // Puts a message in the outbound queue; durable when it returns. Throws sealbox::Error.
+    virtual void enqueue(const OutboundMessage& message, std::string_view content) = 0;
+
+    // Counts one message submitted by `account`; false when that would exceed its hourly limit
+    // (RFC 6409 §6.2 lets a submission server enforce such a policy).
+    virtual bool may_submit_now(std::string_view account) = 0;
 };
 
 }  // namespace sealbox::smtp

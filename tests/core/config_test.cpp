@@ -149,6 +149,24 @@ TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
     EXPECT_EQ(example.delivery.max_message_size, defaults.delivery.max_message_size);
     EXPECT_EQ(example.smtp.max_recipients, defaults.smtp.max_recipients);
     EXPECT_EQ(example.smtp.normalize_bare_line_endings, defaults.smtp.normalize_bare_line_endings);
+    EXPECT_EQ(example.server.key_file, defaults.server.key_file);
+    EXPECT_EQ(example.submission.messages_per_hour, defaults.submission.messages_per_hour);
+    EXPECT_EQ(example.submission.recipients_per_message,
+              defaults.submission.recipients_per_message);
+    EXPECT_EQ(example.queue.first_retry, defaults.queue.first_retry);
+    EXPECT_EQ(example.queue.max_retry_interval, defaults.queue.max_retry_interval);
+    EXPECT_EQ(example.queue.max_age, defaults.queue.max_age);
+    EXPECT_EQ(example.queue.delay_warning, defaults.queue.delay_warning);
+    EXPECT_EQ(example.queue.max_connections, defaults.queue.max_connections);
+    EXPECT_EQ(example.queue.max_connections_per_domain, defaults.queue.max_connections_per_domain);
+    EXPECT_EQ(example.queue.remote_port, defaults.queue.remote_port);
+    EXPECT_EQ(example.queue.require_tls, defaults.queue.require_tls);
+    EXPECT_EQ(example.queue.connect_timeout, defaults.queue.connect_timeout);
+    EXPECT_EQ(example.relay.host, defaults.relay.host);
+    EXPECT_EQ(example.relay.port, defaults.relay.port);
+    EXPECT_EQ(example.relay.implicit_tls, defaults.relay.implicit_tls);
+    EXPECT_EQ(example.relay.username, defaults.relay.username);
+    EXPECT_EQ(example.relay.password_file, defaults.relay.password_file);
     EXPECT_EQ(example.log.level, defaults.log.level);
     EXPECT_EQ(example.log.client_ip, defaults.log.client_ip);
     EXPECT_EQ(example.demo.enabled, defaults.demo.enabled);
@@ -177,9 +195,9 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
         }
         std::string value = "1";
         if (key == "hostname" || key == "data_dir" || key == "address" || key == "account" ||
-            key == "domain" || key == "file") {
+            key == "domain" || key == "file" || key == "key_file" || key == "host") {
             value = "\"x\"";
-        } else if (key == "enabled") {
+        } else if (key == "enabled" || key == "implicit_tls" || key == "require_tls") {
             value = "true";
         } else if (key == "min_version") {
             value = "\"1.3\"";
@@ -194,9 +212,10 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
         } else if (key == "default_quota" || key == "argon2_memlimit" ||
                    key == "max_message_size") {
             value = "\"1M\"";
-        } else if (key == "certificate" || key == "private_key") {
+        } else if (key == "certificate" || key == "private_key" || key == "username" ||
+                   key == "password_file") {
             value = "\"\"";
-        } else if (key == "port") {
+        } else if (key == "port" || key == "remote_port") {
             value = "2525";
         }
         std::string text = "[" + section + "]\n" + key + " = " + value + "\n";

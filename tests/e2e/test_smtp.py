@@ -137,7 +137,7 @@ class SmtpTest(SealboxTestCase):
         self.assertEqual(self.inbox("bob@example.test", "bob-pw"), 1)
         self.assertEqual(self.inbox("carol@example.test", "carol-pw"), 0)
         log = self.read_log()
-        self.assertIn("2 of 2 recipient(s) delivered", log)
+        self.assertIn("2 of 2 recipient(s) accepted", log)
         self.assertNotIn(SECRET_SUBJECT, log)
 
     def test_submission_needs_starttls_then_auth(self):
@@ -166,9 +166,6 @@ class SmtpTest(SealboxTestCase):
                 s.sendmail("alice@example.test", ["bob@example.test"],
                            message("Bob <bob@example.test>", "bob@example.test"))
             self.assertEqual(forged.exception.smtp_code, 550)
-            s.mail("alice@example.test")
-            code, text = s.rcpt("friend@elsewhere.test")
-            self.assertEqual((code, text), (451, b"4.3.0 Outbound delivery is not available yet"))
         self.stop_server()
         self.assertEqual(self.inbox("bob@example.test", "bob-pw"), 2)
         self.assertNotIn("alice-pw", self.read_log())

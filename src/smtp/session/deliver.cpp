@@ -67,7 +67,7 @@ asio::awaitable<std::optional<Reply>> Session::check_from_header(std::string_vie
     co_return std::nullopt;
 }
 
-std::string Session::trace_fields(const std::string& id) const {
+std::string Session::received(const std::string& id) const {
     const Transaction& t = *transaction_;
     ReceivedInfo info;
     info.helo = helo_name_;
@@ -82,7 +82,29 @@ std::string Session::trace_fields(const std::string& id) const {
         info.recipient = t.recipients.front().mailbox.str();
     }
     info.time = std::time(nullptr);
-    return return_path_field(t.sender) + received_field(info);
+    return received_field(info);
+}
+
+OutboundMessage Session::outbound_message(const std::string& id) const {
+    const Transaction& t = *transaction_;
+    OutboundMessage out;
+    out.id = id;
+    if (t.sender) {
+        out.sender = t.sender->str();
+    }
+    out.account = account_.value_or("");
+    out.params = t.params;
+    for (const auto& recipient : t.recipients) {
+        for (const auto& address : recipient.forward_to) {
+            OutboundRecipient r{address, recipient.params.notify, recipient.params.orcpt};
+            // RFC 3461 §4.2: a forwarded copy names the address it was sent to.
+            if (!r.orcpt && address != recipient.mailbox.str()) {
+                r.orcpt = Orcpt{"rfc822", recipient.mailbox.str()};
+            }
+            out.recipients.push_back(std::move(r));
+        }
+    }
+    return out;
 }
 
 asio::awaitable<void> Session::finish_message(std::string message) {
@@ -101,7 +123,7 @@ asio::awaitable<void> Session::finish_message(std::string message) {
         }
     }
     const std::string id = new_message_id();
-    message.insert(0, trace_fields(id));
+    message.insert(0, received(id));
 
     std::vector<std::string> accounts;
     for (const auto& recipient : transaction_->recipients) {
@@ -111,33 +133,45 @@ asio::awaitable<void> Session::finish_message(std::string message) {
             }
         }
     }
+    OutboundMessage outbound = outbound_message(id);
     Outcomes outcomes;
+    bool queued = false;
     try {
-        auto results = co_await net::run_blocking(
-            services_.workers, [&] { return services_.mail.deliver(message, accounts); });
-        for (auto& result : results) {
-            outcomes[result.account] = std::move(result);
+        if (!outbound.recipients.empty()) {
+            co_await net::run_blocking(services_.workers,
+                                       [&] { services_.mail.enqueue(outbound, message); });
+            queued = true;
+        }
+        if (!accounts.empty()) {
+            // RFC 5321 §4.4: Return-Path is added at final delivery, so only to the local copy.
+            message.insert(0, return_path_field(transaction_->sender));
+            auto results = co_await net::run_blocking(
+                services_.workers, [&] { return services_.mail.deliver(message, accounts); });
+            for (auto& result : results) {
+                outcomes[result.account] = std::move(result);
+            }
         }
     } catch (const std::exception& e) {
-        // Outcomes stay empty: every recipient gets a temporary failure and the client retries.
+        // What did not happen gets a temporary failure, and the client retries.
         spdlog::error("{}: message {} from {}: delivery failed: {}", config_->name, id, client(),
                       e.what());
     }
 
-    reply_to_delivery(id, outcomes, message.size());
+    reply_to_delivery(id, outcomes, queued, message.size());
     transaction_.reset();
 }
 
-// A recipient (an alias may reach several accounts) succeeds when any of its copies landed:
-// refusing it would make the client send the delivered copies again. The copies that did not
-// land are logged; telling the sender needs the outbound queue's DSNs.
-void Session::reply_to_delivery(const std::string& id, const Outcomes& outcomes, std::size_t size) {
+// A recipient (an alias may reach several accounts and outside addresses) succeeds when any of
+// its copies landed or was queued: refusing it would make the client send those copies again.
+// The local copies that did not land are logged.
+void Session::reply_to_delivery(const std::string& id, const Outcomes& outcomes, bool queued,
+                                std::size_t size) {
     std::size_t delivered = 0;
     std::optional<Reply> first_failure;
     std::vector<Reply> replies;
     for (const auto& recipient : transaction_->recipients) {
         Reply failure = failure_reply(DeliveryOutcome::Failure::temporary);
-        bool any = false;
+        bool any = queued && !recipient.forward_to.empty();
         for (const auto& account : recipient.accounts) {
             auto it = outcomes.find(account);
             if (it != outcomes.end() && it->second.delivered()) {
@@ -151,7 +185,9 @@ void Session::reply_to_delivery(const std::string& id, const Outcomes& outcomes,
         }
         if (any) {
             ++delivered;
-            replies.push_back(Reply{250, "2.0.0", {"Delivered as " + id}});
+            bool via_queue = queued && !recipient.forward_to.empty();
+            replies.push_back(
+                Reply{250, "2.0.0", {(via_queue ? "Queued as " : "Delivered as ") + id}});
             continue;
         }
         // In SMTP one reply speaks for all: a temporary one, if any, so the client retries.
@@ -160,14 +196,14 @@ void Session::reply_to_delivery(const std::string& id, const Outcomes& outcomes,
         }
         replies.push_back(std::move(failure));
     }
-    spdlog::info("{}: message {} from {}: {} octets, {} of {} recipient(s) delivered",
-                 config_->name, id, client(), size, delivered, transaction_->recipients.size());
+    spdlog::info("{}: message {} from {}: {} octets, {} of {} recipient(s) accepted", config_->name,
+                 id, client(), size, delivered, transaction_->recipients.size());
     if (lmtp()) {
         for (auto& r : replies) {
             reply(std::move(r));  // RFC 2033 §4.2: one per accepted RCPT, in order
         }
     } else if (delivered > 0) {
-        reply(250, "2.0.0", "Delivered as " + id);
+        reply(250, "2.0.0", (queued ? "Queued as " : "Delivered as ") + id);
     } else {
         reply(std::move(*first_failure));
     }

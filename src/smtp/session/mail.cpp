@@ -65,6 +65,14 @@ asio::awaitable<void> Session::on_mail(const Mail& mail) {
             co_return;
         }
     }
+    if (account_ && !co_await net::run_blocking(services_.workers, [&] {
+            return services_.mail.may_submit_now(*account_);
+        })) {
+        spdlog::info("{}: {} ({}) reached its hourly sending limit", config_->name, *account_,
+                     client());
+        reply(450, "4.7.1", "Hourly sending limit reached, try again later");
+        co_return;
+    }
     transaction_.emplace();
     transaction_->sender = mail.from;
     transaction_->params = mail.params;

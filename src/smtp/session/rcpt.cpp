@@ -46,7 +46,10 @@ asio::awaitable<void> Session::on_rcpt(const Rcpt& rcpt) {
     }
     switch (check.status) {
         case RecipientStatus::local:
-            transaction_->recipients.push_back({rcpt.to, rcpt.params, std::move(check.accounts)});
+        case RecipientStatus::forwarded:
+            // Forwarded copies go through the outbound queue; the local ones are delivered here.
+            transaction_->recipients.push_back(
+                {rcpt.to, rcpt.params, std::move(check.accounts), std::move(check.forward_to)});
             reply(250, "2.1.5", "Recipient OK");
             co_return;
         case RecipientStatus::unknown:
@@ -55,20 +58,17 @@ asio::awaitable<void> Session::on_rcpt(const Rcpt& rcpt) {
         case RecipientStatus::over_quota:
             reply(452, "4.2.2", "Mailbox full");
             co_return;
-        case RecipientStatus::forwarded:
-            // Delivering only the local part of an alias would lose the forwarded copy; the
-            // sender retries until the outbound queue exists.
-            reply(451, "4.3.0", "Forwarding to other domains is not available yet");
-            co_return;
         case RecipientStatus::remote:
             break;
     }
-    if (account_) {
-        reply(451, "4.3.0", "Outbound delivery is not available yet");
-    } else {
+    if (!account_) {
         spdlog::info("{}: relay attempt from {} refused", config_->name, client());
         reply(554, "5.7.1", "Relay access denied");
+        co_return;
     }
+    // An authenticated user's mail to other domains: queued as the client wrote the address.
+    transaction_->recipients.push_back({rcpt.to, rcpt.params, {}, {rcpt.to.str()}});
+    reply(250, "2.1.5", "Recipient OK");
 }
 
 }  // namespace sealbox::smtp

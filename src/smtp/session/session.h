@@ -64,9 +64,11 @@ class Session {
     // deliver.cpp: what happens once a whole message is in
     boost::asio::awaitable<void> finish_message(std::string message);
     boost::asio::awaitable<std::optional<Reply>> check_from_header(std::string_view message);
-    std::string trace_fields(const std::string& id) const;
+    std::string received(const std::string& id) const;
+    OutboundMessage outbound_message(const std::string& id) const;
     using Outcomes = std::map<std::string, DeliveryOutcome, std::less<>>;
-    void reply_to_delivery(const std::string& id, const Outcomes& outcomes, std::size_t size);
+    void reply_to_delivery(const std::string& id, const Outcomes& outcomes, bool queued,
+                           std::size_t size);
 
     // auth.cpp
     boost::asio::awaitable<void> on_auth(const Auth& auth);

@@ -31,7 +31,4 @@ std::string received_field(const ReceivedInfo& info);
 // "Return-Path: <sender>\r\n", "<>" for the null reverse-path.
 std::string return_path_field(const std::optional<Mailbox>& sender);
 
-// RFC 5322 §3.3 date-time in UTC, independent of the locale: "Mon, 23 Nov 2026 06:18:01 +0000".
-std::string rfc5322_date(std::time_t time);
-
 }  // namespace sealbox::smtp

@@ -15,7 +15,8 @@ namespace sealbox::smtp {
 struct Recipient {
     Mailbox mailbox;  // as the client wrote it
     RcptParams params;
-    std::vector<std::string> accounts;  // the local accounts it reaches
+    std::vector<std::string> accounts;    // the local accounts it reaches
+    std::vector<std::string> forward_to;  // what it reaches elsewhere, through the queue
 };
 
 struct Transaction {

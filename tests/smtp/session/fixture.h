@@ -57,6 +57,11 @@ class FakeMailService : public MailService {
             check.status = RecipientStatus::over_quota;
         } else if (address.str() == "fwd@example.test") {
             check.status = RecipientStatus::forwarded;
+            check.forward_to = {"someone@elsewhere.test"};
+        } else if (address.str() == "both@example.test") {
+            check.status = RecipientStatus::forwarded;
+            check.accounts = {"bob@example.test"};
+            check.forward_to = {"bob@elsewhere.test"};
         } else {
             check.status = RecipientStatus::unknown;
         }
@@ -102,19 +107,44 @@ class FakeMailService : public MailService {
         return out;
     }
 
+    void enqueue(const OutboundMessage& message, std::string_view content) override {
+        std::lock_guard lock(mutex_);
+        if (throw_on_enqueue) {
+            throw Error(ErrorCode::io, "queue unavailable");
+        }
+        queue_.push_back({message, std::string(content)});
+    }
+
+    bool may_submit_now(std::string_view) override {
+        std::lock_guard lock(mutex_);
+        return submissions_left-- > 0;
+    }
+
     std::vector<Delivery> delivered() {
         std::lock_guard lock(mutex_);
         return deliveries;
     }
 
+    struct Queued {
+        OutboundMessage message;
+        std::string content;
+    };
+    std::vector<Queued> queued() {
+        std::lock_guard lock(mutex_);
+        return queue_;
+    }
+
     std::atomic<bool> throw_on_check = false;
     std::atomic<bool> throw_on_deliver = false;
+    std::atomic<bool> throw_on_enqueue = false;
+    int submissions_left = 1000;    // the hourly limit the fake enforces
     std::set<std::string> failing;  // accounts whose delivery fails (mailbox full); set first
     int auth_calls = 0;
 
   private:
     std::mutex mutex_;
     std::vector<Delivery> deliveries;
+    std::vector<Queued> queue_;
     std::map<std::string, std::vector<std::string>> routes_{
         {"alice@example.test", {"alice@example.test"}},
         {"alice+tag@example.test", {"alice@example.test"}},

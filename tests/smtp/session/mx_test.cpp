@@ -89,8 +89,6 @@ TEST_F(MxTest, RecipientsThatAreRefused) {
     EXPECT_THAT(c.cmd("MAIL FROM:<a@remote.test>"), StartsWith("250"));
     EXPECT_EQ(c.cmd("RCPT TO:<nobody@example.test>"), "550 5.1.1 No such user here");
     EXPECT_EQ(c.cmd("RCPT TO:<full@example.test>"), "452 4.2.2 Mailbox full");
-    EXPECT_EQ(c.cmd("RCPT TO:<fwd@example.test>"),
-              "451 4.3.0 Forwarding to other domains is not available yet");
     EXPECT_EQ(c.cmd("RCPT TO:<victim@elsewhere.test>"), "554 5.7.1 Relay access denied");
     EXPECT_EQ(c.cmd("RCPT TO:<root@[192.0.2.1]>"), "554 5.7.1 Relay access denied");
     EXPECT_EQ(c.cmd("RCPT TO:<Postmaster>"), "250 2.1.5 Recipient OK");
@@ -261,6 +259,51 @@ TEST_F(MxTest, PartialDeliveryFailureStillAcceptsTheMessage) {
     EXPECT_THAT(c.cmd("RCPT TO:<alice@example.test>"), StartsWith("250"));
     EXPECT_THAT(c.cmd("DATA"), StartsWith("354"));
     EXPECT_THAT(c.cmd("Subject: x\r\n\r\nbody\r\n."), StartsWith("250 2.0.0 Delivered"));
+}
+
+// An alias that forwards outside: the local copy is delivered with Return-Path:, the forwarded
+// one is queued with the original sender, the Received: field and no Return-Path:, and it names
+// the address it was sent to (RFC 3461 §4.2). Nobody authenticated, so nobody gets its DSNs.
+TEST_F(MxTest, ForwardingAliasQueuesTheOutsideCopy) {
+    start(Mode::smtp);
+    Client c = ready();
+    EXPECT_EQ(c.cmd("MAIL FROM:<sender@remote.test> ENVID=e1"), "250 2.1.0 Sender OK");
+    EXPECT_EQ(c.cmd("RCPT TO:<both@example.test> NOTIFY=FAILURE"), "250 2.1.5 Recipient OK");
+    EXPECT_EQ(c.cmd("RCPT TO:<fwd@example.test>"), "250 2.1.5 Recipient OK");
+    EXPECT_THAT(c.cmd("DATA"), StartsWith("354"));
+    EXPECT_THAT(c.cmd("Subject: x\r\n\r\nbody\r\n."), StartsWith("250 2.0.0 Queued as "));
+    auto q = mail.queued();
+    ASSERT_EQ(q.size(), 1U);
+    const OutboundMessage& m = q[0].message;
+    EXPECT_EQ(m.sender, "sender@remote.test");
+    EXPECT_EQ(m.account, "");
+    EXPECT_EQ(m.params.envid, "e1");
+    ASSERT_EQ(m.recipients.size(), 2U);
+    EXPECT_EQ(m.recipients[0].address, "bob@elsewhere.test");
+    ASSERT_TRUE(m.recipients[0].orcpt);
+    EXPECT_EQ(m.recipients[0].orcpt->address, "both@example.test");
+    ASSERT_TRUE(m.recipients[0].notify);
+    EXPECT_TRUE(m.recipients[0].notify->failure);
+    EXPECT_EQ(m.recipients[1].address, "someone@elsewhere.test");
+    EXPECT_THAT(q[0].content, StartsWith("Received: from client.example"));
+    EXPECT_THAT(q[0].content, HasSubstr("\r\nSubject: x\r\n\r\nbody\r\n"));
+    auto d = mail.delivered();
+    ASSERT_EQ(d.size(), 1U);
+    EXPECT_EQ(d[0].accounts, std::vector<std::string>{"bob@example.test"});
+    EXPECT_THAT(d[0].message, StartsWith("Return-Path: <sender@remote.test>\r\nReceived: "));
+}
+
+// A queue that cannot take the message: the client is told to retry, nothing is half-accepted.
+TEST_F(MxTest, QueueFailureIsATemporaryFailure) {
+    start(Mode::smtp);
+    mail.throw_on_enqueue = true;
+    Client c = ready();
+    EXPECT_THAT(c.cmd("MAIL FROM:<sender@remote.test>"), StartsWith("250"));
+    EXPECT_THAT(c.cmd("RCPT TO:<fwd@example.test>"), StartsWith("250"));
+    EXPECT_THAT(c.cmd("DATA"), StartsWith("354"));
+    EXPECT_EQ(c.cmd("Subject: x\r\n\r\nbody\r\n."),
+              "451 4.3.0 Local delivery failed, try again later");
+    EXPECT_TRUE(mail.delivered().empty());
 }
 
 }  // namespace

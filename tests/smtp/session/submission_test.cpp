@@ -95,16 +95,25 @@ TEST_F(SubmissionTest, SubmitsAsTheUser) {
     start(Mode::submission);
     Client c = logged_in();
     EXPECT_EQ(c.cmd("MAIL FROM:<alice@example.test>"), "250 2.1.0 Sender OK");
-    EXPECT_EQ(c.cmd("RCPT TO:<friend@elsewhere.test>"),
-              "451 4.3.0 Outbound delivery is not available yet");
+    EXPECT_EQ(c.cmd("RCPT TO:<friend@elsewhere.test> NOTIFY=SUCCESS,DELAY"),
+              "250 2.1.5 Recipient OK");
     EXPECT_EQ(c.cmd("RCPT TO:<bob@example.test>"), "250 2.1.5 Recipient OK");
     EXPECT_THAT(c.cmd("DATA"), StartsWith("354"));
     EXPECT_THAT(c.cmd("From: Alice <alice@example.test>\r\nSubject: x\r\n\r\nhi\r\n."),
-                StartsWith("250 2.0.0 Delivered"));
+                StartsWith("250 2.0.0 Queued as "));
     auto d = mail.delivered();
     ASSERT_EQ(d.size(), 1U);
     EXPECT_EQ(d[0].accounts, std::vector<std::string>{"bob@example.test"});
     EXPECT_THAT(d[0].message, HasSubstr(" with ESMTPSA id "));
+    auto q = mail.queued();
+    ASSERT_EQ(q.size(), 1U);
+    EXPECT_EQ(q[0].message.account, "alice@example.test");
+    EXPECT_EQ(q[0].message.sender, "alice@example.test");
+    ASSERT_EQ(q[0].message.recipients.size(), 1U);
+    EXPECT_EQ(q[0].message.recipients[0].address, "friend@elsewhere.test");
+    EXPECT_FALSE(q[0].message.recipients[0].orcpt);
+    EXPECT_TRUE(q[0].message.recipients[0].notify->delay);
+    EXPECT_THAT(q[0].content, Not(HasSubstr("Return-Path:")));
     EXPECT_EQ(c.cmd("AUTH PLAIN " + plain("alice@example.test", "alice-pw")),
               "503 5.5.1 Already authenticated");
 }
@@ -205,6 +214,16 @@ TEST_F(SubmissionTest, ImplicitTls) {
     EXPECT_EQ(c.cmd("AUTH PLAIN " + plain("alice@example.test", "alice-pw")),
               "235 2.7.0 Authentication successful");
     EXPECT_THAT(c.cmd("MAIL FROM:<alice@example.test>"), StartsWith("250"));
+}
+
+TEST_F(SubmissionTest, HourlySendingLimit) {
+    start(Mode::submission);
+    mail.submissions_left = 1;
+    Client c = logged_in();
+    EXPECT_EQ(c.cmd("MAIL FROM:<alice@example.test>"), "250 2.1.0 Sender OK");
+    EXPECT_EQ(c.cmd("RSET"), "250 2.0.0 OK");
+    EXPECT_EQ(c.cmd("MAIL FROM:<alice@example.test>"),
+              "450 4.7.1 Hourly sending limit reached, try again later");
 }
 
 }  // namespace
