@@ -14,5 +14,6 @@ void add_account_commands(CLI::App& app, Runtime& runtime);
 void add_alias_commands(CLI::App& app, Runtime& runtime);
 void add_deliver_command(CLI::App& app, Runtime& runtime);
 void add_mailbox_commands(CLI::App& app, Runtime& runtime);
+void add_queue_commands(CLI::App& app, Runtime& runtime);
 
 }  // namespace sealbox::cli

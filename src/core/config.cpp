@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -72,6 +73,22 @@ class TableReader {
             fail(fmt::format("{} is out of range {}..{}", *value, min, max));
         }
         return *value;
+    }
+
+    std::vector<std::string> strings(const toml::node& node) const {
+        const toml::array* array = node.as_array();
+        if (array == nullptr) {
+            fail("expected a list of strings");
+        }
+        std::vector<std::string> values;
+        for (const toml::node& element : *array) {
+            auto value = element.value_exact<std::string>();
+            if (!value) {
+                fail("expected a list of strings");
+            }
+            values.push_back(*value);
+        }
+        return values;
     }
 
     // A size is "64M" or a plain integer of bytes.
@@ -297,7 +314,6 @@ void read_relay(const toml::table& t, RelayConfig& c, const std::string& source)
     TableReader r(t, "relay", source);
     r.field("host", [&](auto& n) { c.host = r.string(n); });
     r.field("port", [&](auto& n) { c.port = static_cast<int>(r.integer(n, 1, 65535)); });
-    r.field("implicit_tls", [&](auto& n) { c.implicit_tls = r.boolean(n); });
     r.field("username", [&](auto& n) { c.username = r.string(n); });
     r.field("password_file", [&](auto& n) { c.password_file = r.string(n); });
     r.finish();
@@ -305,6 +321,75 @@ void read_relay(const toml::table& t, RelayConfig& c, const std::string& source)
         throw Error(ErrorCode::config,
                     fmt::format("{}:{}: relay: username and password_file go together", source,
                                 t.source().begin.line));
+    }
+}
+
+// "192.0.2.1", "2001:db8::1" or either with "@port", the form ub_ctx_set_fwd() takes.
+bool is_upstream_address(const std::string& text) {
+    std::string ip = text;
+    if (auto at = text.rfind('@'); at != std::string::npos) {
+        ip = text.substr(0, at);
+        std::string port = text.substr(at + 1);
+        if (port.empty() || port.size() > 5 ||
+            port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
+            std::stoi(port) > 65535) {
+            return false;
+        }
+    }
+    unsigned char address[16];
+    return inet_pton(AF_INET, ip.c_str(), address) == 1 ||
+           inet_pton(AF_INET6, ip.c_str(), address) == 1;
+}
+
+void read_dns(const toml::table& t, DnsConfig& c, const std::string& source) {
+    TableReader r(t, "dns", source);
+    r.field("upstream", [&](auto& n) {
+        c.upstream = r.strings(n);
+        for (const auto& upstream : c.upstream) {
+            if (!is_upstream_address(upstream)) {
+                r.fail(fmt::format("\"{}\" is not an IP address, optionally with @port", upstream));
+            }
+        }
+    });
+    r.field("timeout", [&](auto& n) {
+        c.timeout = r.duration(n);
+        if (c.timeout < std::chrono::milliseconds(100)) {
+            r.fail("must be at least 100ms");
+        }
+    });
+    r.field("dnssec", [&](auto& n) { c.dnssec = r.boolean(n); });
+    r.field("trust_anchor_file", [&](auto& n) { c.trust_anchor_file = r.string(n); });
+    // The records themselves are checked by libunbound when the resolver starts.
+    r.field("local_data", [&](auto& n) {
+        c.local_data = r.strings(n);
+        for (const auto& record : c.local_data) {
+            if (record.empty()) {
+                r.fail("a record cannot be empty");
+            }
+        }
+    });
+    r.field("local_zones", [&](auto& n) {
+        c.local_zones = r.strings(n);
+        // The zone types of libunbound's ub_ctx_zone_add() that answer without logging.
+        static const std::set<std::string, std::less<>> kTypes{
+            "transparent", "typetransparent",    "static",        "redirect",        "deny",
+            "refuse",      "always_transparent", "always_refuse", "always_nxdomain", "always_null",
+            "nodefault"};
+        for (const auto& zone : c.local_zones) {
+            std::istringstream words(zone);
+            std::string name, type, extra;
+            if (!(words >> name >> type) || (words >> extra) || !kTypes.contains(type)) {
+                r.fail(
+                    fmt::format("\"{}\" is not \"name type\" with type static, transparent, "
+                                "redirect, deny, refuse, always_nxdomain, ...",
+                                zone));
+            }
+        }
+    });
+    r.finish();
+    if (c.dnssec && c.trust_anchor_file.empty()) {
+        throw Error(ErrorCode::config, fmt::format("{}:{}: dns: dnssec needs a trust_anchor_file",
+                                                   source, t.source().begin.line));
     }
 }
 
@@ -412,6 +497,7 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
             [&](auto& n) { read_queue(table_of(n, "queue", source), config.queue, source); });
     r.field("relay",
             [&](auto& n) { read_relay(table_of(n, "relay", source), config.relay, source); });
+    r.field("dns", [&](auto& n) { read_dns(table_of(n, "dns", source), config.dns, source); });
     r.field("log", [&](auto& n) { read_log(table_of(n, "log", source), config.log, source); });
     r.field("demo", [&](auto& n) { read_demo(table_of(n, "demo", source), config.demo, source); });
     r.finish();

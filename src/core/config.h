@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sealbox {
 
@@ -72,13 +73,23 @@ struct QueueConfig {
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(30);
 };
 
-// A smart host: everything outbound goes through it instead of each domain's MX.
+// A smart host: everything outbound goes through it instead of each domain's MX, always with
+// STARTTLS and a verified certificate.
 struct RelayConfig {
     std::string host;  // empty: no smart host
     int port = 587;
-    bool implicit_tls = false;  // port 465 style; otherwise STARTTLS, always required
     std::string username;
     std::filesystem::path password_file;  // the password, so that the config file holds none
+};
+
+// The resolver of the outbound queue and of mail authentication (libunbound).
+struct DnsConfig {
+    std::vector<std::string> upstream;  // "ip" or "ip@port"; empty: full recursion from the root
+    std::chrono::milliseconds timeout = std::chrono::seconds(10);  // per query
+    bool dnssec = true;
+    std::filesystem::path trust_anchor_file = "/usr/share/dns/root.key";
+    std::vector<std::string> local_data;   // resource records in zone-file format
+    std::vector<std::string> local_zones;  // "name type", e.g. "example.test static"
 };
 
 enum class ClientIpLogging { full, truncated, hashed };
@@ -105,6 +116,7 @@ struct Config {
     SubmissionConfig submission;
     QueueConfig queue;
     RelayConfig relay;
+    DnsConfig dns;
     LogConfig log;
     DemoConfig demo;
 };

@@ -15,6 +15,14 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
+// An outbound connection also offers forward-secret suites that older mail servers still need:
+// where the peer has nothing better, the alternative is cleartext (RFC 7435 §1), not these.
+constexpr const char* kClientExtraCiphers =
+    ":DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA";
+
+constexpr const char* kSystemCaDirectory = "/etc/ssl/certs";
+
 }  // namespace
 
 std::shared_ptr<ssl::context> make_server_tls_context(const TlsFiles& files) {
@@ -43,6 +51,28 @@ std::shared_ptr<ssl::context> make_server_tls_context(const TlsFiles& files) {
     if (SSL_CTX_check_private_key(native) != 1) {
         throw Error(ErrorCode::config, "TLS private key " + files.private_key.string() +
                                            " does not match " + files.certificate.string());
+    }
+    return context;
+}
+
+std::shared_ptr<ssl::context> make_client_tls_context(const std::filesystem::path& ca_file) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
+    SSL_CTX* native = context->native_handle();
+    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+    SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    if (SSL_CTX_set_cipher_list(native, (std::string(kTls12Ciphers) + kClientExtraCiphers).c_str()) !=
+        1) {
+        throw Error(ErrorCode::internal, "OpenSSL refused the TLS 1.2 client cipher list");
+    }
+    // The hashed directory is read certificate by certificate when a chain needs one, so a
+    // context costs little until it verifies something.
+    int loaded = ca_file.empty() ? SSL_CTX_load_verify_dir(native, kSystemCaDirectory)
+                                 : SSL_CTX_load_verify_file(native, ca_file.c_str());
+    if (loaded != 1) {
+        throw Error(ErrorCode::config,
+                    "TLS CA certificates " +
+                        (ca_file.empty() ? std::string(kSystemCaDirectory) : ca_file.string()) +
+                        " cannot be loaded");
     }
     return context;
 }

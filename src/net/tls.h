@@ -22,6 +22,15 @@ struct TlsFiles {
 // control). Throws Error(config) naming the file when the certificate or key cannot be used.
 std::shared_ptr<boost::asio::ssl::context> make_server_tls_context(const TlsFiles& files);
 
+// Outbound TLS, for the SMTP client: TLS 1.2 and 1.3 only, forward-secret suites only, no
+// compression, no renegotiation. Trusts the system CA store (/etc/ssl/certs) or, when ca_file
+// is given, only the certificates in that PEM file (tests, a private smart host). Whether a
+// connection insists on a valid certificate is chosen per connection (ClientConnection::
+// handshake), so one context serves opportunistic and verified delivery alike. Throws
+// Error(config) when the CA file cannot be read.
+std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(
+    const std::filesystem::path& ca_file = {});
+
 class TlsContextProvider {
 public:
     explicit TlsContextProvider(TlsFiles files);

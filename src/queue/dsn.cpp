@@ -61,25 +61,46 @@ std::string_view header_of(std::string_view message) {
     return end == std::string_view::npos ? message : message.substr(0, end + 2);
 }
 
+// The report is about its worst news: a failure, else a delay, else success.
+DsnAction headline(const DsnReport& report) {
+    DsnAction worst = DsnAction::relayed;
+    for (const auto& r : report.recipients) {
+        if (r.action == DsnAction::failed) {
+            return DsnAction::failed;
+        }
+        if (r.action == DsnAction::delayed) {
+            worst = DsnAction::delayed;
+        } else if (worst != DsnAction::delayed && r.action == DsnAction::delivered) {
+            worst = DsnAction::delivered;
+        }
+    }
+    return worst;
+}
+
 std::string human_text(const DsnReport& report) {
-    bool delayed = report.recipients.front().action == DsnAction::delayed;
-    bool failed = report.recipients.front().action == DsnAction::failed;
     std::string out = fmt::format("This is the mail system at {}.\r\n\r\n", report.reporting_host);
-    if (failed) {
-        out +=
-            "Your message could not be delivered to the recipients below. This is a permanent\r\n"
-            "error; the message will not be sent again.\r\n\r\n";
-    } else if (delayed) {
-        out +=
-            "Your message has not been delivered yet to the recipients below. Delivery will be\r\n"
-            "tried again; you need not send it again.\r\n\r\n";
-    } else {
-        out += "Your message was delivered to the recipients below.\r\n\r\n";
+    switch (headline(report)) {
+        case DsnAction::failed:
+            out +=
+                "Your message could not be delivered to one or more recipients. This is a\r\n"
+                "permanent error; the message will not be sent to them again.\r\n\r\n";
+            break;
+        case DsnAction::delayed:
+            out +=
+                "Your message has not been delivered yet to one or more recipients. Delivery\r\n"
+                "will be tried again; you need not send it again.\r\n\r\n";
+            break;
+        case DsnAction::delivered:
+        case DsnAction::relayed:
+            out +=
+                "Your message was delivered (or handed to a server that does not send\r\n"
+                "delivery reports) for the recipients below.\r\n\r\n";
+            break;
     }
     for (const auto& r : report.recipients) {
-        out += fmt::format("<{}>", printable(r.final_recipient, 500));
+        out += fmt::format("<{}>: {}", printable(r.final_recipient, 500), action_name(r.action));
         if (!r.remote_host.empty()) {
-            out += fmt::format(": host {} said", printable(r.remote_host, 255));
+            out += fmt::format(", host {} said", printable(r.remote_host, 255));
         }
         if (!r.last_reply.empty()) {
             out += fmt::format(": {}", printable(r.last_reply, 500));
@@ -169,7 +190,7 @@ std::string status_of(std::string_view reply) {
 std::string build_dsn(const DsnReport& report, std::string_view original,
                       std::size_t max_returned) {
     const std::string boundary = "=_sealbox-dsn-" + random_token();
-    const DsnAction action = report.recipients.front().action;
+    const DsnAction action = headline(report);
     const char* subject = action == DsnAction::failed    ? "Undelivered Mail Returned to Sender"
                           : action == DsnAction::delayed ? "Delayed Mail (still being retried)"
                                                          : "Successful Mail Delivery Report";

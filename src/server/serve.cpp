@@ -7,17 +7,21 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "core/error.h"
 #include "core/log.h"
+#include "dns/resolver.h"
 #include "net/auth_throttle.h"
 #include "net/listener.h"
 #include "net/rate_limit.h"
-#include "queue/queue_store.h"
 #include "net/tls.h"
+#include "queue/delivery_agent.h"
+#include "queue/queue_store.h"
 #include "server/demo_account.h"
 #include "server/self_signed_cert.h"
 #include "server/smtp_mail_service.h"
@@ -33,7 +37,8 @@ constexpr auto kIdleSweepInterval = std::chrono::seconds(30);
 std::shared_ptr<net::TlsContextProvider> make_tls(const Config& config) {
     CertificatePaths paths{config.tls.certificate, config.tls.private_key};
     if (paths.certificate.empty()) {
-        paths = ensure_self_signed_certificate(config.server.data_dir / "tls", config.server.hostname);
+        paths =
+            ensure_self_signed_certificate(config.server.data_dir / "tls", config.server.hostname);
     }
     auto tls = std::make_shared<net::TlsContextProvider>(
         net::TlsFiles{paths.certificate, paths.private_key, config.tls.min_version});
@@ -51,7 +56,8 @@ void reload_tls_on_sighup(boost::asio::signal_set& hup, net::TlsContextProvider&
             tls.reload();
             spdlog::info("SIGHUP: TLS certificate reloaded");
         } catch (const std::exception& e) {
-            spdlog::error("SIGHUP: TLS certificate not reloaded, keeping the old one: {}", e.what());
+            spdlog::error("SIGHUP: TLS certificate not reloaded, keeping the old one: {}",
+                          e.what());
         }
         reload_tls_on_sighup(hup, tls);
     });
@@ -66,15 +72,64 @@ smtp::SessionConfig smtp_session_config(const Config& config, const std::string&
     c.hostname = config.server.hostname;
     c.max_line_length = static_cast<std::size_t>(listener.max_line_length);
     c.max_bad_commands = listener.max_bad_commands;
-    c.max_recipients = static_cast<std::size_t>(
-        mode == smtp::Mode::submission || mode == smtp::Mode::submissions
-            ? config.submission.recipients_per_message
-            : config.smtp.max_recipients);
+    c.max_recipients =
+        static_cast<std::size_t>(mode == smtp::Mode::submission || mode == smtp::Mode::submissions
+                                     ? config.submission.recipients_per_message
+                                     : config.smtp.max_recipients);
     c.max_message_size = config.delivery.max_message_size;
-    c.bare_line_endings = config.smtp.normalize_bare_line_endings
-                              ? smtp::BareLineEndings::normalize
-                              : smtp::BareLineEndings::reject;
+    c.bare_line_endings = config.smtp.normalize_bare_line_endings ? smtp::BareLineEndings::normalize
+                                                                  : smtp::BareLineEndings::reject;
     return c;
+}
+
+// The first line of the file, so that the configuration itself holds no password.
+std::string read_password_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line) || line.empty()) {
+        throw Error(ErrorCode::config,
+                    "relay.password_file: cannot read a password from " + path.string());
+    }
+    return line;
+}
+
+queue::AgentOptions agent_options(const Config& config) {
+    queue::AgentOptions o;
+    o.hostname = config.server.hostname;
+    o.retry.first_retry =
+        std::chrono::duration_cast<std::chrono::seconds>(config.queue.first_retry);
+    o.retry.max_interval =
+        std::chrono::duration_cast<std::chrono::seconds>(config.queue.max_retry_interval);
+    o.retry.max_age = std::chrono::duration_cast<std::chrono::seconds>(config.queue.max_age);
+    o.retry.delay_warning =
+        std::chrono::duration_cast<std::chrono::seconds>(config.queue.delay_warning);
+    o.max_connections = config.queue.max_connections;
+    o.max_connections_per_domain = config.queue.max_connections_per_domain;
+    o.remote_port = config.queue.remote_port;
+    o.require_tls = config.queue.require_tls;
+    o.timeouts.connect = config.queue.connect_timeout;
+    o.tls_context = net::make_client_tls_context();
+    if (!config.relay.host.empty()) {
+        queue::SmartHost relay{config.relay.host, config.relay.port, std::nullopt};
+        if (!config.relay.username.empty()) {
+            relay.auth = smtp::client::Credentials{config.relay.username,
+                                                   read_password_file(config.relay.password_file)};
+        }
+        o.relay = std::move(relay);
+    }
+    return o;
+}
+
+// Delivery reports go straight into the sender's mailbox; Return-Path <> marks them as
+// notifications that must never be answered (RFC 5321 §4.5.5).
+queue::ReportSink report_sink(store::MailStore& store) {
+    return [&store](const std::string& account, const std::string& report) {
+        auto results = store.deliver("Return-Path: <>\r\n" + report, {account});
+        if (results.empty() || !results.front().delivered) {
+            throw Error(ErrorCode::io, "delivery report for " + account + " not delivered: " +
+                                           (results.empty() ? "" : results.front().message));
+        }
+    };
 }
 
 }  // namespace
@@ -88,8 +143,12 @@ int serve(const Config& config, store::MailStore& store) {
     boost::asio::thread_pool workers(config.server.worker_threads);
     net::AuthThrottle throttle;  // shared by every protocol: one guesser, one budget
     auto queue = queue::open_queue_store(config, true);
+    dns::Resolver resolver(io.get_executor(), config.dns);
+    queue::DeliveryAgent agent(io, workers, *queue, resolver, report_sink(store),
+                               agent_options(config));
     net::RateLimit submissions(config.submission.messages_per_hour, std::chrono::hours(1));
-    StoreMailService mail(store, *queue, [] {}, submissions);
+    StoreMailService mail(
+        store, *queue, [&agent] { agent.wake(); }, submissions);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -142,6 +201,7 @@ int serve(const Config& config, store::MailStore& store) {
     for (auto& listener : listeners) {
         listener->start();
     }
+    agent.start();
     spdlog::info("sealbox serving; data in {}", config.server.data_dir.string());
 
     std::vector<std::thread> threads;

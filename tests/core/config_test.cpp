@@ -123,6 +123,50 @@ TEST(Config, ErrorsNameTheFileLineAndKey) {
               std::string::npos);
 }
 
+TEST(Config, ReadsTheDnsSection) {
+    Config c = parse_config(R"(
+[dns]
+upstream = ["127.0.0.1@5353", "::1"]
+timeout = "500ms"
+dnssec = false
+local_data = ["mx.example.test. 300 IN A 192.0.2.25", "example.test. MX 10 mx.example.test."]
+local_zones = ["example.test static", "corp.example transparent"]
+)",
+                            "t.toml");
+    EXPECT_EQ(c.dns.upstream, (std::vector<std::string>{"127.0.0.1@5353", "::1"}));
+    EXPECT_EQ(c.dns.timeout, std::chrono::milliseconds(500));
+    EXPECT_FALSE(c.dns.dnssec);
+    EXPECT_EQ(c.dns.local_data.size(), 2U);
+    EXPECT_EQ(c.dns.local_zones.at(1), "corp.example transparent");
+    EXPECT_EQ(default_config().dns.trust_anchor_file, "/usr/share/dns/root.key");
+    EXPECT_TRUE(default_config().dns.dnssec);
+    EXPECT_TRUE(default_config().dns.upstream.empty());
+
+    EXPECT_EQ(config_error("[dns]\nupstream = \"192.0.2.53\"\n"),
+              "test.toml:2: dns.upstream: expected a list of strings");
+    EXPECT_EQ(config_error("[dns]\nupstream = [\"resolver.example\"]\n"),
+              "test.toml:2: dns.upstream: \"resolver.example\" is not an IP address, optionally "
+              "with @port");
+    EXPECT_NE(config_error("[dns]\nupstream = [\"192.0.2.53@0\"]\n").find("dns.upstream"),
+              std::string::npos);
+    EXPECT_NE(config_error("[dns]\nupstream = [\"::1@99999\"]\n").find("dns.upstream"),
+              std::string::npos);
+    EXPECT_NE(config_error("[dns]\nupstream = [1]\n").find("expected a list of strings"),
+              std::string::npos);
+    EXPECT_EQ(config_error("[dns]\ntimeout = \"10ms\"\n"),
+              "test.toml:2: dns.timeout: must be at least 100ms");
+    EXPECT_NE(config_error("[dns]\nlocal_zones = [\"example.test\"]\n").find("dns.local_zones"),
+              std::string::npos);
+    EXPECT_NE(
+        config_error("[dns]\nlocal_zones = [\"example.test nowhere\"]\n").find("dns.local_zones"),
+        std::string::npos);
+    EXPECT_NE(config_error("[dns]\nlocal_data = [\"\"]\n").find("dns.local_data"),
+              std::string::npos);
+    EXPECT_NE(config_error("[dns]\ntrust_anchor_file = \"\"\n").find("trust_anchor_file"),
+              std::string::npos);
+    EXPECT_NO_THROW(parse_config("[dns]\ndnssec = false\ntrust_anchor_file = \"\"\n", "t"));
+}
+
 TEST(Config, MissingFileIsAClearError) {
     try {
         load_config("/nonexistent/sealbox.toml");
@@ -164,9 +208,14 @@ TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
     EXPECT_EQ(example.queue.connect_timeout, defaults.queue.connect_timeout);
     EXPECT_EQ(example.relay.host, defaults.relay.host);
     EXPECT_EQ(example.relay.port, defaults.relay.port);
-    EXPECT_EQ(example.relay.implicit_tls, defaults.relay.implicit_tls);
     EXPECT_EQ(example.relay.username, defaults.relay.username);
     EXPECT_EQ(example.relay.password_file, defaults.relay.password_file);
+    EXPECT_EQ(example.dns.upstream, defaults.dns.upstream);
+    EXPECT_EQ(example.dns.timeout, defaults.dns.timeout);
+    EXPECT_EQ(example.dns.dnssec, defaults.dns.dnssec);
+    EXPECT_EQ(example.dns.trust_anchor_file, defaults.dns.trust_anchor_file);
+    EXPECT_EQ(example.dns.local_data, defaults.dns.local_data);
+    EXPECT_EQ(example.dns.local_zones, defaults.dns.local_zones);
     EXPECT_EQ(example.log.level, defaults.log.level);
     EXPECT_EQ(example.log.client_ip, defaults.log.client_ip);
     EXPECT_EQ(example.demo.enabled, defaults.demo.enabled);
@@ -197,7 +246,7 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
         if (key == "hostname" || key == "data_dir" || key == "address" || key == "account" ||
             key == "domain" || key == "file" || key == "key_file" || key == "host") {
             value = "\"x\"";
-        } else if (key == "enabled" || key == "implicit_tls" || key == "require_tls") {
+        } else if (key == "enabled" || key == "require_tls") {
             value = "true";
         } else if (key == "min_version") {
             value = "\"1.3\"";
@@ -217,6 +266,16 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
             value = "\"\"";
         } else if (key == "port" || key == "remote_port") {
             value = "2525";
+        } else if (key == "dnssec") {
+            value = "false";
+        } else if (key == "trust_anchor_file") {
+            value = "\"/etc/unbound/root.key\"";
+        } else if (key == "upstream") {
+            value = "[\"192.0.2.53\", \"2001:db8::53@5353\"]";
+        } else if (key == "local_data") {
+            value = "[\"a.example.test. IN A 192.0.2.1\"]";
+        } else if (key == "local_zones") {
+            value = "[\"example.test static\"]";
         }
         std::string text = "[" + section + "]\n" + key + " = " + value + "\n";
         EXPECT_NO_THROW(parse_config(text, "doc")) << text;

@@ -2,9 +2,11 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 SEALBOX = os.environ.get("SEALBOX_BIN", os.path.join(os.path.dirname(__file__), "../../build/sealbox"))
@@ -51,8 +53,52 @@ class SealboxTestCase(unittest.TestCase):
             for name, port in self.ports.items():
                 f.write(f"\n[listeners.{name}]\nport = {port}\n")
 
+        self.log = os.path.join(self.dir, "serve.log")
+        self.server = None
+
     def tearDown(self):
+        if self.server and self.server.poll() is None:
+            self.server.kill()
+            self.server.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start_server(self):
+        """`sealbox serve` with this test's config, logging to self.log; returns once it serves."""
+        with open(self.log, "ab") as log:
+            self.server = subprocess.Popen([SEALBOX, "--config", self.config, "--data-dir", self.data,
+                                            "serve"], stdout=subprocess.DEVNULL, stderr=log)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.server.poll() is not None:
+                self.fail(f"serve exited {self.server.returncode}: {self.read_log()}")
+            if "sealbox serving" in self.read_log():
+                return
+            time.sleep(0.05)
+        self.fail(f"serve never started: {self.read_log()}")
+
+    def stop_server(self):
+        self.server.send_signal(signal.SIGTERM)
+        self.assertEqual(self.server.wait(timeout=30), 0, self.read_log())
+        self.server = None
+
+    def read_log(self):
+        if not os.path.exists(self.log):
+            return ""
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def wait_for_log(self, needle, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if needle in self.read_log():
+                return
+            time.sleep(0.05)
+        self.fail(f"never logged {needle!r}: {self.read_log()}")
+
+    def inbox(self, address, password, folder="INBOX"):
+        out = self.sealbox("mailbox", "count", address, "--password-stdin", stdin=password + "\n").stdout
+        counts = dict(line.split("\t") for line in out.splitlines())
+        return int(counts[folder])
 
     def sealbox(self, *args, stdin="", check=True, config=True):
         cmd = [SEALBOX]

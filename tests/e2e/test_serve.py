@@ -17,7 +17,7 @@ class ServeTest(SealboxTestCase):
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         return proc
 
-    def wait_for_log(self, proc, needle, timeout=60):
+    def wait_for_output(self, proc, needle, timeout=60):
         deadline = time.time() + timeout
         lines = []
         while time.time() < deadline:
@@ -37,7 +37,7 @@ class ServeTest(SealboxTestCase):
 
     def test_first_start_prints_the_demo_account_once_and_stops_on_sigterm(self):
         proc = self.start()
-        self.wait_for_log(proc, "sealbox serving")
+        self.wait_for_output(proc, "sealbox serving")
         out, _ = self.stop(proc)
         self.assertIn("address:      demo@example.test", out)
         password = re.search(r"password:\s+(\S+)", out).group(1)
@@ -52,13 +52,13 @@ class ServeTest(SealboxTestCase):
                      stdin=f"{password}\nnew password\n", config=False)
 
         second = self.start()
-        self.wait_for_log(second, "sealbox serving")
+        self.wait_for_output(second, "sealbox serving")
         out, _ = self.stop(second)
         self.assertNotIn("password", out)
 
     def test_certificate_is_valid_for_the_hostname(self):
         proc = self.start("--config", self.config)
-        self.wait_for_log(proc, "sealbox serving")
+        self.wait_for_output(proc, "sealbox serving")
         self.stop(proc)
         text = subprocess.run(["openssl", "x509", "-noout", "-text", "-in",
                                os.path.join(self.data, "tls", "self-signed.crt")],
@@ -77,7 +77,7 @@ class ServeTest(SealboxTestCase):
 
     def test_data_directory_is_private(self):
         proc = self.start("--config", self.config)
-        self.wait_for_log(proc, "sealbox serving")
+        self.wait_for_output(proc, "sealbox serving")
         self.stop(proc)
         self.assertEqual(os.stat(self.data).st_mode & 0o777, 0o700)
 

@@ -6,7 +6,6 @@ import smtplib
 import socket
 import ssl
 import subprocess
-import time
 import unittest
 from email import policy
 from email.message import EmailMessage
@@ -75,42 +74,7 @@ class SmtpTest(SealboxTestCase):
         self.sealbox("alias", "add", "team@example.test", "alice@example.test")
         self.sealbox("alias", "add", "team@example.test", "bob@example.test")
         self.sealbox("alias", "add", "sales@example.test", "alice@example.test")
-        self.log = f"{self.dir}/serve.log"
-        self.server = None
         self.start_server()
-
-    def tearDown(self):
-        if self.server and self.server.poll() is None:
-            self.server.kill()
-            self.server.wait()
-        super().tearDown()
-
-    def start_server(self):
-        with open(self.log, "ab") as log:
-            self.server = subprocess.Popen([SEALBOX, "--config", self.config, "--data-dir", self.data,
-                                            "serve"], stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.server.poll() is not None:
-                self.fail(f"serve exited {self.server.returncode}: {self.read_log()}")
-            if "sealbox serving" in self.read_log():
-                return
-            time.sleep(0.05)
-        self.fail(f"serve never started: {self.read_log()}")
-
-    def stop_server(self):
-        self.server.send_signal(signal.SIGTERM)
-        self.assertEqual(self.server.wait(timeout=30), 0, self.read_log())
-        self.server = None
-
-    def read_log(self):
-        with open(self.log, errors="replace") as f:
-            return f.read()
-
-    def inbox(self, address, password):
-        out = self.sealbox("mailbox", "count", address, "--password-stdin", stdin=password + "\n").stdout
-        counts = dict(line.split("\t") for line in out.splitlines())
-        return int(counts["INBOX"])
 
     def test_mx_delivers_to_local_accounts_only(self):
         with smtplib.SMTP("127.0.0.1", self.ports["smtp"], timeout=30) as s:
@@ -218,10 +182,7 @@ class SmtpTest(SealboxTestCase):
 
     def test_sighup_reloads_tls_and_keeps_serving(self):
         self.server.send_signal(signal.SIGHUP)
-        deadline = time.time() + 10
-        while "TLS certificate reloaded" not in self.read_log() and time.time() < deadline:
-            time.sleep(0.05)
-        self.assertIn("TLS certificate reloaded", self.read_log())
+        self.wait_for_log("TLS certificate reloaded", timeout=10)
         with smtplib.SMTP_SSL("127.0.0.1", self.ports["submissions"], timeout=30,
                               context=no_verify()) as s:
             self.assertEqual(s.noop()[0], 250)
