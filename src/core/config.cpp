@@ -316,6 +316,7 @@ void read_relay(const toml::table& t, RelayConfig& c, const std::string& source)
     r.field("port", [&](auto& n) { c.port = static_cast<int>(r.integer(n, 1, 65535)); });
     r.field("username", [&](auto& n) { c.username = r.string(n); });
     r.field("password_file", [&](auto& n) { c.password_file = r.string(n); });
+    r.field("ca_file", [&](auto& n) { c.ca_file = r.string(n); });
     r.finish();
     if (c.username.empty() != c.password_file.empty()) {
         throw Error(ErrorCode::config,

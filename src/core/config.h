@@ -80,6 +80,7 @@ struct RelayConfig {
     int port = 587;
     std::string username;
     std::filesystem::path password_file;  // the password, so that the config file holds none
+    std::filesystem::path ca_file;  // empty: the system's CA store verifies the relay
 };
 
 // The resolver of the outbound queue and of mail authentication (libunbound).

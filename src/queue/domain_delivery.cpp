@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <ctime>
 
 #include "dns/mail_hosts.h"
@@ -89,6 +91,10 @@ asio::awaitable<Connected> connect_first(asio::any_io_executor executor,
     int tried = 0;
     for (const auto& host : hosts) {
         for (const auto& address : host.addresses) {
+            // No server listens there; an MX pointing at them is a mistake or a trap.
+            if (address.is_unspecified() || address.is_multicast()) {
+                continue;
+            }
             if (tried++ >= kMaxAddressesTried) {
                 co_return out;
             }
@@ -115,6 +121,23 @@ asio::awaitable<Connected> connect_first(asio::any_io_executor executor,
         }
     }
     co_return out;
+}
+
+bool same_host(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// RFC 5321 §5.1: when this server is one of the MX hosts, only those more preferred may be
+// tried, else the message would loop back here.
+std::vector<dns::MailHost> without_hosts_after_us(std::vector<dns::MailHost> hosts,
+                                                  const std::string& hostname) {
+    auto us = std::find_if(hosts.begin(), hosts.end(),
+                           [&](const dns::MailHost& h) { return same_host(h.name, hostname); });
+    hosts.erase(us, hosts.end());
+    return hosts;
 }
 
 Attempt for_recipient(const Attempt& a, std::int64_t recipient_id) {
@@ -144,7 +167,11 @@ asio::awaitable<Route> find_route(dns::Resolver& resolver, const AgentOptions& o
         using R = dns::MailHostsResult;
         switch (found.result) {
             case R::ok:
-                route.hosts = std::move(found.hosts);
+                route.hosts = without_hosts_after_us(std::move(found.hosts), options.hostname);
+                if (route.hosts.empty()) {
+                    route.verdict = verdict(Attempt::Result::failed,
+                                            "5.4.6 " + domain + " lists this server as its MX");
+                }
                 break;
             case R::null_mx:  // RFC 7505 §4.2
                 route.verdict = verdict(Attempt::Result::failed,

@@ -108,7 +108,7 @@ queue::AgentOptions agent_options(const Config& config) {
     o.remote_port = config.queue.remote_port;
     o.require_tls = config.queue.require_tls;
     o.timeouts.connect = config.queue.connect_timeout;
-    o.tls_context = net::make_client_tls_context();
+    o.tls_context = net::make_client_tls_context(config.relay.ca_file);
     if (!config.relay.host.empty()) {
         queue::SmartHost relay{config.relay.host, config.relay.port, std::nullopt};
         if (!config.relay.username.empty()) {

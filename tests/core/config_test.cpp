@@ -210,6 +210,7 @@ TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
     EXPECT_EQ(example.relay.port, defaults.relay.port);
     EXPECT_EQ(example.relay.username, defaults.relay.username);
     EXPECT_EQ(example.relay.password_file, defaults.relay.password_file);
+    EXPECT_EQ(example.relay.ca_file, defaults.relay.ca_file);
     EXPECT_EQ(example.dns.upstream, defaults.dns.upstream);
     EXPECT_EQ(example.dns.timeout, defaults.dns.timeout);
     EXPECT_EQ(example.dns.dnssec, defaults.dns.dnssec);
@@ -262,7 +263,7 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
                    key == "max_message_size") {
             value = "\"1M\"";
         } else if (key == "certificate" || key == "private_key" || key == "username" ||
-                   key == "password_file") {
+                   key == "password_file" || key == "ca_file") {
             value = "\"\"";
         } else if (key == "port" || key == "remote_port") {
             value = "2525";

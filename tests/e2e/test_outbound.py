@@ -14,6 +14,7 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from harness import SealboxTestCase, free_ports
 
@@ -71,16 +72,22 @@ class RemoteServer:
         raise AssertionError(f"the remote server got {len(self.received)} of {count} messages")
 
 
+def server_tls(directory, name):
+    """A self-signed certificate for `name`, and a server context that presents it."""
+    cert, key = os.path.join(directory, name + ".crt"), os.path.join(directory, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=" + name,
+                    "-addext", "subjectAltName=DNS:" + name, "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    return cert, tls
+
+
 class OutboundTest(SealboxTestCase):
     def setUp(self):
         super().setUp()
-        cert, key = os.path.join(self.dir, "mx.crt"), os.path.join(self.dir, "mx.key")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                        "/CN=mx.remote.test", "-keyout", key, "-out", cert],
-                       check=True, capture_output=True)
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(cert, key)
+        _, tls = server_tls(self.dir, "mx.remote.test")
         self.remote = RemoteServer()
         port = free_ports(1)[0]
         self.controller = Controller(self.remote, hostname="127.0.0.1", port=port,
@@ -184,6 +191,75 @@ local_data = ["remote.test. MX 10 mx.remote.test.", "mx.remote.test. A 127.0.0.1
         missing = self.sealbox("queue", "show", queue_id, check=False)
         self.assertEqual(missing.returncode, 1)
         self.assertIn("no queued message", missing.stderr)
+
+
+class RelayTest(SealboxTestCase):
+    """A smart host: everything goes there, over STARTTLS with a verified certificate and AUTH."""
+
+    def setUp(self):
+        super().setUp()
+        self.remote = RemoteServer()
+        self.logins = []
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and session.ssl is not None and \
+                (auth_data.login, auth_data.password) == (b"relay-user", b"relay-secret")
+            self.logins.append(ok)
+            return AuthResult(success=ok)
+
+        self.cert, tls = server_tls(self.dir, "localhost")
+        self.port = free_ports(1)[0]
+        self.controller = Controller(self.remote, hostname="127.0.0.1", port=self.port,
+                                     tls_context=tls, require_starttls=True, auth_required=True,
+                                     authenticator=authenticate)
+        self.controller.start()
+        self.addCleanup(self.controller.stop)
+        password_file = os.path.join(self.dir, "relay-password")
+        with open(password_file, "w") as f:
+            f.write("relay-secret\n")
+        with open(self.config, "a") as f:
+            f.write(f"""
+[relay]
+host = "localhost"
+port = {self.port}
+username = "relay-user"
+password_file = "{password_file}"
+ca_file = "{self.cert}"
+
+[dns]
+local_zones = ["nowhere.test. static"]
+""")
+        self.add_account("alice@example.test", "alice-pw")
+        self.start_server()
+
+    def test_everything_goes_through_the_smart_host(self):
+        with smtplib.SMTP("127.0.0.1", self.ports["submission"], timeout=30) as s:
+            s.starttls(context=no_verify())
+            s.login("alice@example.test", "alice-pw")
+            # No DNS knows nowhere.test: the smart host is asked, not the domain's MX.
+            self.assertEqual(s.sendmail("alice@example.test", ["bob@nowhere.test"],
+                                        message("alice@example.test", "bob@nowhere.test", "hi\n")),
+                             {})
+        got = self.remote.wait_for(1)[0]
+        self.assertEqual(got["to"], ["bob@nowhere.test"])
+        self.assertTrue(got["tls"])
+        self.assertIn(True, self.logins)
+
+    def test_an_untrusted_relay_certificate_defers_the_mail(self):
+        with open(self.config) as f:
+            config = f.read()
+        with open(self.config, "w") as f:
+            f.write(config.replace(f'ca_file = "{self.cert}"\n', ""))
+        self.stop_server()
+        self.start_server()
+        with smtplib.SMTP("127.0.0.1", self.ports["submission"], timeout=30) as s:
+            s.starttls(context=no_verify())
+            s.login("alice@example.test", "alice-pw")
+            s.sendmail("alice@example.test", ["bob@nowhere.test"],
+                       message("alice@example.test", "bob@nowhere.test", "hi\n"))
+        self.wait_for_log("deferred (4.7.5")
+        self.assertEqual(self.remote.received, [])
+        self.assertEqual(self.logins, [])
 
 
 if __name__ == "__main__":
