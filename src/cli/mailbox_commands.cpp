@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/secret_input.h"
+#include "mime/message_summary.h"
 
 namespace sealbox::cli {
 
@@ -12,6 +13,7 @@ void add_mailbox_commands(CLI::App& app, Runtime& rt) {
         bool password_stdin = false;
     };
     auto args = std::make_shared<Args>();
+    auto folder = std::make_shared<std::string>("INBOX");
     auto* mailbox = app.add_subcommand(
         "mailbox", "Look into a mailbox; needs the account's password, as the mail is encrypted");
     mailbox->require_subcommand(1);
@@ -28,6 +30,23 @@ void add_mailbox_commands(CLI::App& app, Runtime& rt) {
         for (const auto& folder : folders) {
             std::cout << folder.name << '\t' << folder.messages << '\n';
         }
+    });
+
+    auto* list = mailbox->add_subcommand(
+        "list", "Print each message of a folder: UID, size in bytes and Message-ID");
+    list->add_option("address", args->address, "user@domain")->required();
+    list->add_option("--folder", *folder, "Folder to list (default INBOX)");
+    list->add_flag("--password-stdin", args->password_stdin,
+                   "Read the password from the first line of standard input");
+    list->callback([&rt, args, folder] {
+        SecretLine password = read_secret_line(args->password_stdin, "Password: ");
+        auto session = rt.store().login(args->address, password.view());
+        session->account().with_store([&](store::MailboxStore& s) {
+            for (const auto& m : s.messages(*folder)) {
+                auto summary = mime::deserialize(s.summary(*folder, m.uid));
+                std::cout << m.uid << '\t' << m.size << '\t' << summary.envelope.message_id << '\n';
+            }
+        });
     });
 }
 

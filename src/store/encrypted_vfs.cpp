@@ -40,9 +40,11 @@ constexpr Offset kWalFrameBytes = kWalFrameHeaderBytes + kPageSize;
 
 // Bytes stored just before a page image that its authentication also covers, so that editing them
 // (and fixing SQLite's unkeyed checksums) cannot make SQLite put the page somewhere else:
-// - WAL: frame header bytes 0..15, the page number, the commit size and both salts. Its
-//   checksums (bytes 16..23) are left out: SQLite rewrites them after the page when a
-//   transaction writes a page twice (walRewriteChecksums in wal.c).
+// - WAL: frame header bytes 0..7, the page number and the commit size. The salts and checksums
+//   (bytes 8..23) are left out: when a transaction writes a page twice, SQLite overwrites its
+//   frame in place, writes every later frame of the transaction with zeros there, and fills in
+//   the real salts and checksums only at commit (walEncodeFrame and walRewriteChecksums in
+//   wal.c), after the pages were sealed.
 // - Rollback journal: the 4-byte page number of the record (fileformat2.html#rollbackjournal).
 struct BoundPrefix {
     int distance;  // from the first bound byte to the page
@@ -56,13 +58,13 @@ BoundPrefix bound_prefix(FileKind kind) {
         case FileKind::main_db:
             return {0, 0};
         case FileKind::wal:
-            return {static_cast<int>(kWalFrameHeaderBytes), 16};
+            return {static_cast<int>(kWalFrameHeaderBytes), 8};
         case FileKind::journal:
             return {4, 4};
     }
     return {0, 0};
 }
-constexpr int kMaxBoundBytes = 16;
+constexpr int kMaxBoundBytes = 8;
 
 // A page image plus the bound bytes in front of it; wiped when it goes out of scope because it
 // holds plaintext.

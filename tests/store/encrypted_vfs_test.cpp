@@ -152,6 +152,60 @@ TEST(EncryptedVfsTest, RoundTripThroughTheWalCheckpointAndReopen) {
     EXPECT_EQ(text(db, "PRAGMA integrity_check"), "ok");
 }
 
+// A transaction larger than the page cache spills pages to the WAL before its commit and then
+// writes some of them again, which SQLite does by overwriting their frames in place (wal.c,
+// sqlite3WalFrames) and rewriting the checksums after them: the shape of a spool merge of many
+// large messages.
+TEST(EncryptedVfsTest, LargeTransactionThatSpillsAndRewritesFrames) {
+    TempDir dir;
+    auto key = new_key();
+    auto path = dir / "mail.db";
+    std::mt19937 random(7);
+    std::vector<std::string> rows;
+    {
+        auto db = open_encrypted_database(path, key, "test db");
+        db.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB NOT NULL, n INTEGER)");
+        db.exec("PRAGMA cache_size=20");
+        Transaction tx(db);
+        auto insert = db.prepare("INSERT INTO t(id, body, n) VALUES(?, ?, 0)");
+        auto bump = db.prepare("UPDATE t SET n = n + 1 WHERE id = ?");
+        for (int i = 0; i < 300; ++i) {
+            std::string body(std::uniform_int_distribution<int>(100, 70000)(random), 'x');
+            for (auto& c : body) {
+                c = static_cast<char>('a' + random() % 26);
+            }
+            insert.bind(1, i).bind_blob(
+                2, {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
+            insert.run();
+            insert.reset();
+            rows.push_back(std::move(body));
+            bump.bind(1, static_cast<std::int64_t>(random() % (i + 1)));
+            bump.run();
+            bump.reset();
+        }
+        tx.commit();
+        auto count = db.prepare("SELECT count(*) FROM t");
+        count.step();
+        EXPECT_EQ(count.int64(0), 300) << "same connection";
+        {
+            auto other = open_encrypted_database(path, key, "other");
+            auto c2 = other.prepare("SELECT count(*) FROM t");
+            c2.step();
+            EXPECT_EQ(c2.int64(0), 300) << "second connection";
+        }
+    }
+    auto db = open_encrypted_database(path, key, "test db");
+    auto select = db.prepare("SELECT id, body FROM t ORDER BY id");
+    std::size_t n = 0;
+    while (select.step()) {
+        auto body = select.blob(1);
+        ASSERT_EQ(std::string(body.begin(), body.end()), rows.at(n)) << "row " << n;
+        ++n;
+    }
+    EXPECT_EQ(n, rows.size());
+    EXPECT_EQ(text(db, "PRAGMA integrity_check"), "ok");
+}
+
 TEST(EncryptedVfsTest, ConfiguresTheEncryptedLayout) {
     TempDir dir;
     auto key = new_key();
@@ -383,7 +437,7 @@ TEST(EncryptedVfsTest, RollbackJournalIsEncryptedAndRollsBack) {
 // byte written before is taken as durable, so syncs do nothing (which also keeps this fast). The
 // WAL index in shared memory is not counted: SQLite rebuilds it after a crash.
 class PowerLossVfs {
-public:
+  public:
     explicit PowerLossVfs(std::int64_t budget)
         : real_(*sqlite3_vfs_find(nullptr)), budget_(budget) {
         vfs_.iVersion = 1;
@@ -428,7 +482,7 @@ public:
     std::int64_t written() const { return written_; }
     bool lost_power() const { return lost_; }
 
-private:
+  private:
     struct File {
         sqlite3_file base;
         PowerLossVfs* owner;
@@ -679,7 +733,7 @@ TEST(EncryptedVfsTest, KilledWriterLosesNoCommittedTransaction) {
 
 // A file opened through a database's VFS directly, to test what SQLite does not easily reach.
 class ShimFile {
-public:
+  public:
     ShimFile(sqlite3_vfs* vfs, const std::filesystem::path& path, int flags)
         : name_(path.string() + '\0'),  // SQLite passes names with two terminating NULs
           storage_(static_cast<std::size_t>(vfs->szOsFile) / 8 + 1) {
@@ -705,7 +759,7 @@ public:
         return size;
     }
 
-private:
+  private:
     std::string name_;
     std::vector<std::uint64_t> storage_;
     int open_rc_;
@@ -828,10 +882,15 @@ TEST(EncryptedVfsTest, WalAndJournalPagesAreBoundToTheHeadersInFrontOfThem) {
     ASSERT_EQ(wal.read(frame, 32), SQLITE_OK);
     EXPECT_TRUE(std::equal(frame_header.begin(), frame_header.end(), frame.begin()));
     EXPECT_TRUE(std::equal(page.begin(), page.end(), frame.begin() + 24));
-    // The checksums (bytes 16..23) are rewritten on their own and are not bound; a salt is.
-    overwrite_bytes(dir / "other.db-wal", 32 + 16, {1, 2, 3, 4});
+    // Salts and checksums (bytes 8..23) are filled in after the page at commit and are not
+    // bound; the commit size and the page number are.
+    overwrite_bytes(dir / "other.db-wal", 32 + 8, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
     EXPECT_EQ(wal.read(read_back, 56), SQLITE_OK);
-    overwrite_bytes(dir / "other.db-wal", 32 + 8, {1, 2, 3, 4});
+    overwrite_bytes(dir / "other.db-wal", 32 + 4, {0, 0, 0, 10});
+    EXPECT_EQ(wal.read(read_back, 56), SQLITE_IOERR_DATA);
+    overwrite_bytes(dir / "other.db-wal", 32 + 4, {0, 0, 0, 9});
+    EXPECT_EQ(wal.read(read_back, 56), SQLITE_OK);
+    overwrite_bytes(dir / "other.db-wal", 32, {0, 0, 0, 8});
     EXPECT_EQ(wal.read(read_back, 56), SQLITE_IOERR_DATA);
     // Recovery reads whole frames and gets a failing page as zeros, so its checksum fails.
     ASSERT_EQ(wal.read(frame, 32), SQLITE_OK);
