@@ -8,7 +8,7 @@ import unittest
 from harness import SEALBOX, SealboxTestCase
 
 SMTP_LOAD = os.environ.get(
-    "SMTP_LOAD_BIN", os.path.join(os.path.dirname(os.path.abspath(SEALBOX)), "..", "bench", "smtp_load"))
+    "SMTP_LOAD_BIN", os.path.join(os.path.dirname(os.path.abspath(SEALBOX)), "bench", "smtp_load"))
 
 
 @unittest.skipUnless(os.access(SMTP_LOAD, os.X_OK), "smtp_load is built only without sanitizers")
@@ -17,8 +17,6 @@ class SmtpLoadTest(SealboxTestCase):
         super().setUp()
         self.add_account("user0@example.test", "pw0")
         self.add_account("user1@example.test", "pw1")
-        self.log = f"{self.dir}/serve.log"
-        self.server = None
         self.start_server()
 
     def load(self, listener, *args):

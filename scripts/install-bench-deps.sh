@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that only bench/compare_mta.sh needs: the peers Sealbox is
+# measured against (Postfix, Dovecot's LMTP server) and perf to see where the time goes. None
+# of them is needed to build, test or run Sealbox, so they stay out of install-deps.sh.
+# Postfix is installed unconfigured and no service is started: the benchmark runs private
+# instances with their own configuration directories.
+set -euo pipefail
+
+packages=(postfix dovecot-core dovecot-lmtpd linux-perf)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+# "No configuration" leaves /etc/postfix/main.cf absent, so no system-wide Postfix runs.
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
