@@ -18,7 +18,7 @@ namespace {
 }
 
 class Fd {
-public:
+  public:
     explicit Fd(int fd) : fd_(fd) {}
     Fd(const Fd&) = delete;
     ~Fd() {
@@ -28,7 +28,7 @@ public:
     }
     int get() const { return fd_; }
 
-private:
+  private:
     int fd_;
 };
 
@@ -44,7 +44,10 @@ void sync_directory(const std::filesystem::path& dir) {
     }
 }
 
-void write_file_durably(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+namespace {
+
+void write_then_rename(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
+                       bool sync) {
     std::filesystem::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
     {
         Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -62,14 +65,26 @@ void write_file_durably(const std::filesystem::path& path, std::span<const std::
             }
             done += static_cast<std::size_t>(n);
         }
-        if (::fsync(fd.get()) != 0) {
+        if (sync && ::fsync(fd.get()) != 0) {
             fail("cannot fsync", tmp);
         }
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         fail("cannot rename to", path);
     }
-    sync_directory(path.parent_path());
+    if (sync) {
+        sync_directory(path.parent_path());
+    }
+}
+
+}  // namespace
+
+void write_file_durably(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+    write_then_rename(path, bytes, true);
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+    write_then_rename(path, bytes, false);
 }
 
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {

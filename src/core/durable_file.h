@@ -11,6 +11,9 @@ namespace sealbox {
 // Writes `bytes` to `path` atomically and durably (a reader sees the old file or the new one).
 void write_file_durably(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
 
+// The same without syncing: for writers that make many writes durable at once (GroupSync).
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+
 // fsyncs a directory, so that a rename or unlink inside it is durable.
 void sync_directory(const std::filesystem::path& dir);
 

@@ -45,15 +45,14 @@ ClientConnection::~ClientConnection() = default;
 ClientConnection::Deadline ClientConnection::arm(std::chrono::milliseconds timeout) {
     std::uint64_t generation = ++generation_;
     timer_.expires_after(timeout);
-    timer_.async_wait(
-        [weak = weak_from_this(), generation](const boost::system::error_code& ec) {
-            if (ec) {
-                return;
-            }
-            if (auto self = weak.lock()) {
-                self->expire(generation);
-            }
-        });
+    timer_.async_wait([weak = weak_from_this(), generation](const boost::system::error_code& ec) {
+        if (ec) {
+            return;
+        }
+        if (auto self = weak.lock()) {
+            self->expire(generation);
+        }
+    });
     return Deadline(*this);
 }
 
@@ -109,7 +108,8 @@ asio::awaitable<bool> ClientConnection::fill() {
     auto space = asio::buffer(buffer_.data() + old_size, kReadChunk);
     std::size_t n = 0;
     if (tls_) {
-        n = co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, error_));
+        n = co_await tls_->async_read_some(space,
+                                           asio::redirect_error(asio::use_awaitable, error_));
     } else {
         n = co_await plain_->async_read_some(space,
                                              asio::redirect_error(asio::use_awaitable, error_));
@@ -122,8 +122,8 @@ asio::awaitable<bool> ClientConnection::fill() {
     co_return true;
 }
 
-asio::awaitable<std::optional<Line>> ClientConnection::read_line(std::size_t max_length,
-                                                                 std::chrono::milliseconds timeout) {
+asio::awaitable<std::optional<Line>> ClientConnection::read_line(
+    std::size_t max_length, std::chrono::milliseconds timeout) {
     if (closed()) {
         co_return std::nullopt;
     }
@@ -179,8 +179,7 @@ asio::awaitable<bool> ClientConnection::write(std::string_view data,
 }
 
 asio::awaitable<bool> ClientConnection::handshake(std::shared_ptr<asio::ssl::context> context,
-                                                  const std::string& server_name,
-                                                  TlsVerify verify,
+                                                  const std::string& server_name, TlsVerify verify,
                                                   std::chrono::milliseconds timeout) {
     if (closed()) {
         co_return false;
@@ -205,7 +204,8 @@ asio::awaitable<bool> ClientConnection::handshake(std::shared_ptr<asio::ssl::con
             X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str());
         }
     }
-    SSL_set_verify(native, verify == TlsVerify::verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+    SSL_set_verify(native, verify == TlsVerify::verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+                   nullptr);
     auto deadline = arm(timeout);
     co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                    asio::redirect_error(asio::use_awaitable, error_));

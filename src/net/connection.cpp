@@ -32,8 +32,9 @@ Connection::Connection(tcp::socket socket, std::chrono::milliseconds idle_timeou
 Connection::~Connection() = default;
 
 void Connection::start() {
-    asio::co_spawn(timer_.get_executor(),
-                   [self = shared_from_this()]() { return self->watchdog(); }, asio::detached);
+    asio::co_spawn(
+        timer_.get_executor(), [self = shared_from_this()]() { return self->watchdog(); },
+        asio::detached);
 }
 
 asio::awaitable<void> Connection::watchdog() {
@@ -48,7 +49,9 @@ asio::awaitable<void> Connection::watchdog() {
     }
 }
 
-tcp::socket& Connection::socket() { return tls_ ? tls_->next_layer() : *plain_; }
+tcp::socket& Connection::socket() {
+    return tls_ ? tls_->next_layer() : *plain_;
+}
 
 void Connection::close() {
     if (!open_) {
@@ -91,10 +94,10 @@ asio::awaitable<bool> Connection::fill() {
     buffer_.resize(old_size + kReadChunk);
     auto space = asio::buffer(buffer_.data() + old_size, kReadChunk);
     boost::system::error_code ec;
-    std::size_t n = tls_ ? co_await tls_->async_read_some(space, asio::redirect_error(
-                                                                     asio::use_awaitable, ec))
-                         : co_await plain_->async_read_some(
-                               space, asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n =
+        tls_ ? co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec))
+             : co_await plain_->async_read_some(space,
+                                                asio::redirect_error(asio::use_awaitable, ec));
     buffer_.resize(old_size + n);
     if (ec || n == 0) {
         close();
@@ -140,7 +143,9 @@ asio::awaitable<std::optional<Line>> Connection::read_line(std::size_t max_lengt
             data = buffered();
         }
         scanned = data.size();
-        if (!co_await fill()) {
+        // Awaited into a variable, never inside the condition: gcc 12 miscompiles that shape.
+        bool more = co_await fill();
+        if (!more) {
             co_return std::nullopt;
         }
     }

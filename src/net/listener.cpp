@@ -29,8 +29,9 @@ Listener::Listener(asio::io_context& io, ListenerSpec spec, std::shared_ptr<TlsC
     boost::system::error_code ec;
     auto address = asio::ip::make_address(spec_.config.address, ec);
     if (ec) {
-        throw Error(ErrorCode::config, fmt::format("listeners.{}.address: \"{}\" is not an IP address",
-                                                   spec_.name, spec_.config.address));
+        throw Error(ErrorCode::config,
+                    fmt::format("listeners.{}.address: \"{}\" is not an IP address", spec_.name,
+                                spec_.config.address));
     }
     tcp::endpoint endpoint(address, static_cast<std::uint16_t>(spec_.config.port));
     acceptor_.open(endpoint.protocol(), ec);
@@ -82,7 +83,8 @@ asio::awaitable<void> Listener::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto connection = std::make_shared<Connection>(std::move(socket), spec_.config.idle_timeout);
+        auto connection =
+            std::make_shared<Connection>(std::move(socket), spec_.config.idle_timeout);
         auto slot = limits_->admit(connection->remote_ip());
         auto executor = connection->executor();
         asio::co_spawn(executor, serve(std::move(connection), std::move(slot)), asio::detached);
@@ -94,16 +96,24 @@ asio::awaitable<void> Listener::serve(std::shared_ptr<Connection> connection,
     connection->start();
     std::string client = loggable_ip(connection->remote_ip());
     try {
+        // Awaited into variables, never inside a condition: gcc 12 miscompiles that shape.
+        bool secured = false;
         if (!slot) {
             spdlog::info("{}: refused {}: connection limit", spec_.name, client);
             if (!spec_.busy_reply.empty() && !spec_.implicit_tls) {
                 co_await connection->write(spec_.busy_reply);
             }
-        } else if (!spec_.implicit_tls || co_await connection->handshake(tls_->current())) {
+        } else if (spec_.implicit_tls) {
+            secured = co_await connection->handshake(tls_->current());
+            if (!secured) {
+                spdlog::debug("{}: TLS handshake with {} failed", spec_.name, client);
+            }
+        } else {
+            secured = true;
+        }
+        if (secured) {
             spdlog::debug("{}: connection from {}", spec_.name, client);
             co_await session_(*connection);
-        } else {
-            spdlog::debug("{}: TLS handshake with {} failed", spec_.name, client);
         }
     } catch (const boost::system::system_error& e) {
         spdlog::debug("{}: session with {} ended: {}", spec_.name, client, e.what());

@@ -60,8 +60,8 @@ std::shared_ptr<ssl::context> make_client_tls_context(const std::filesystem::pat
     SSL_CTX* native = context->native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
     SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-    if (SSL_CTX_set_cipher_list(native, (std::string(kTls12Ciphers) + kClientExtraCiphers).c_str()) !=
-        1) {
+    const std::string ciphers = std::string(kTls12Ciphers) + kClientExtraCiphers;
+    if (SSL_CTX_set_cipher_list(native, ciphers.c_str()) != 1) {
         throw Error(ErrorCode::internal, "OpenSSL refused the TLS 1.2 client cipher list");
     }
     // The hashed directory is read certificate by certificate when a chain needs one, so a

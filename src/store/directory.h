@@ -21,7 +21,8 @@ struct Domain {
 
 struct Account {
     std::int64_t id = 0;
-    std::string key_id;   // permanent random identifier; names the account's files and binds its keys
+    std::string
+        key_id;  // permanent random identifier; names the account's files and binds its keys
     std::string address;  // lookup form (lower case)
     std::string domain;
     std::int64_t quota_bytes = 0;  // 0 = unlimited
@@ -36,7 +37,7 @@ struct Alias {
 };
 
 class Directory {
-public:
+  public:
     virtual ~Directory() = default;
 
     virtual Domain add_domain(std::string_view name) = 0;
@@ -53,7 +54,9 @@ public:
     virtual void set_quota(std::int64_t account_id, std::int64_t quota_bytes) = 0;
     virtual void remove_account(std::string_view address) = 0;
 
-    // Adds `bytes` to the account's usage if that stays within its quota; false otherwise.
+    // Adds `bytes` to the account's usage if that stays within its quota; false otherwise. Not
+    // durable by itself: it becomes durable with the delivery it is for (GroupSync); after a
+    // crash the usage is recounted at the account's next login.
     virtual bool reserve_quota(std::int64_t account_id, std::int64_t bytes) = 0;
     virtual void release_quota(std::int64_t account_id, std::int64_t bytes) = 0;
     virtual void set_usage(std::int64_t account_id, std::int64_t bytes) = 0;

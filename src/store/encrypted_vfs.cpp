@@ -69,20 +69,20 @@ constexpr int kMaxBoundBytes = 8;
 // A page image plus the bound bytes in front of it; wiped when it goes out of scope because it
 // holds plaintext.
 class PageBuffer {
-public:
+  public:
     PageBuffer() = default;
     PageBuffer(const PageBuffer&) = delete;
     ~PageBuffer() { sodium_memzero(bytes_.data(), bytes_.size()); }
     std::uint8_t* data() { return bytes_.data(); }
 
-private:
+  private:
     std::array<std::uint8_t, kWalFrameHeaderBytes + kPageSize> bytes_{};
 };
 
 // File kind, position (page number in the database, frame number in the WAL, byte offset in the
 // journal; 64-bit little-endian) and the bound prefix.
 class AssociatedData {
-public:
+  public:
     AssociatedData(FileKind kind, std::uint64_t position, std::span<const std::uint8_t> bound) {
         bytes_[0] = static_cast<std::uint8_t>(kind);
         for (int i = 0; i < 8; ++i) {
@@ -94,14 +94,14 @@ public:
     const std::uint8_t* data() const { return bytes_.data(); }
     std::size_t size() const { return size_; }
 
-private:
+  private:
     std::array<std::uint8_t, 9 + kMaxBoundBytes> bytes_{};
     std::size_t size_;
 };
 
 // One registered VFS per open database: it holds that database's key.
 class EncryptedVfs {
-public:
+  public:
     EncryptedVfs(sqlite3_vfs& underlying, const crypto::SecretBytes& key);
     EncryptedVfs(const EncryptedVfs&) = delete;
     ~EncryptedVfs();
@@ -119,7 +119,7 @@ public:
         return last_failure_;
     }
 
-private:
+  private:
     sqlite3_vfs vfs_{};
     sqlite3_vfs& underlying_;
     crypto::SecretBytes key_;

@@ -21,7 +21,9 @@ std::string_view domain_part(std::string_view address) {
 }  // namespace
 
 MailStore::MailStore(std::unique_ptr<Directory> directory, StoreOptions options)
-    : directory_(std::move(directory)), options_(std::move(options)) {}
+    : directory_(std::move(directory)),
+      options_(std::move(options)),
+      durability_(options_.data_dir) {}
 
 MailStore::~MailStore() = default;
 
@@ -172,7 +174,8 @@ void MailStore::add_alias(std::string_view source, std::string_view target) {
         }
     }
     if (!directory_->find_domain(domain_part(source_key))) {
-        throw Error(ErrorCode::not_found, "no such domain: " + std::string(domain_part(source_key)));
+        throw Error(ErrorCode::not_found,
+                    "no such domain: " + std::string(domain_part(source_key)));
     }
     std::string target_key = normalized_address(target);
     if (directory_->find_domain(domain_part(target_key))) {
@@ -184,7 +187,8 @@ void MailStore::add_alias(std::string_view source, std::string_view target) {
 }
 
 void MailStore::remove_alias(std::string_view source, std::string_view target) {
-    std::string source_key = source.starts_with('@') ? std::string(source) : normalized_address(source);
+    std::string source_key =
+        source.starts_with('@') ? std::string(source) : normalized_address(source);
     std::string target_key = target.empty() ? std::string() : normalized_address(target);
     directory_->remove_alias(source_key, target_key);
 }
@@ -192,7 +196,8 @@ void MailStore::remove_alias(std::string_view source, std::string_view target) {
 RecipientResolution MailStore::resolve(std::string_view address) {
     std::string key = normalized_address(address);
     if (!directory_->find_domain(domain_part(key))) {
-        throw Error(ErrorCode::invalid_argument, "not a local domain: " + std::string(domain_part(key)));
+        throw Error(ErrorCode::invalid_argument,
+                    "not a local domain: " + std::string(domain_part(key)));
     }
     RecipientResolution out;
     resolve_into(key, 0, out);
@@ -387,6 +392,20 @@ std::vector<DeliveryResult> MailStore::deliver(std::string_view raw,
         }
         results.push_back(std::move(result));
     }
+    // One flush for every copy of this message and for those of concurrent deliveries.
+    if (std::any_of(results.begin(), results.end(), [](const auto& r) { return r.delivered; })) {
+        try {
+            durability_.wait_durable();
+        } catch (const Error& e) {
+            for (auto& r : results) {
+                if (r.delivered) {
+                    r.delivered = false;
+                    r.error = e.code();
+                    r.message = e.what();
+                }
+            }
+        }
+    }
     return results;
 }
 
@@ -405,6 +424,7 @@ DeliveryResult MailStore::deliver_one(const Account& account, std::string_view r
         if (auto open = unlocked(account.key_id)) {
             merge_spool(*open);
             open->with_store([&](MailboxStore& store) {
+                UnsyncedCommits unsynced(store.database());  // deliver() flushes
                 Transaction tx(store.database());
                 std::string target = store.folder(folder) ? std::string(folder) : "INBOX";
                 store.append(target, {raw, summary, internal_date, 0});
@@ -423,8 +443,12 @@ DeliveryResult MailStore::deliver_one(const Account& account, std::string_view r
     return result;
 }
 
-AccountSession::~AccountSession() { store_.release(account_->account().key_id); }
+AccountSession::~AccountSession() {
+    store_.release(account_->account().key_id);
+}
 
-void AccountSession::refresh() { store_.merge_spool(*account_); }
+void AccountSession::refresh() {
+    store_.merge_spool(*account_);
+}
 
 }  // namespace sealbox::store

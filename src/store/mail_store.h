@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/group_sync.h"
 #include "crypto/account_keys.h"
 #include "store/directory.h"
 #include "store/mailbox_store.h"
@@ -31,7 +32,7 @@ struct StoreOptions {
 
 // An unlocked account: its keys and its open mailbox database, shared by all its sessions.
 class UnlockedAccount {
-public:
+  public:
     UnlockedAccount(Account account, crypto::UnlockedKeys keys, std::unique_ptr<MailboxStore> store)
         : account_(std::move(account)), keys_(std::move(keys)), store_(std::move(store)) {}
 
@@ -45,7 +46,7 @@ public:
         return fn(*store_);
     }
 
-private:
+  private:
     Account account_;
     crypto::UnlockedKeys keys_;
     std::mutex mutex_;
@@ -68,7 +69,7 @@ struct DeliveryResult {
 };
 
 class MailStore {
-public:
+  public:
     MailStore(std::unique_ptr<Directory> directory, StoreOptions options);
     ~MailStore();
 
@@ -102,7 +103,8 @@ public:
 
     // Delivers one copy to each distinct account in `accounts` (account addresses, as resolve()
     // returns them) into `folder`. Returns once every delivered copy is durable.
-    std::vector<DeliveryResult> deliver(std::string_view raw, const std::vector<std::string>& accounts,
+    std::vector<DeliveryResult> deliver(std::string_view raw,
+                                        const std::vector<std::string>& accounts,
                                         std::string_view folder = "INBOX");
 
     // Closes accounts whose last session ended more than unlock_idle ago; returns how many.
@@ -112,7 +114,7 @@ public:
     std::filesystem::path account_dir(const Account& account) const;
     std::filesystem::path mailbox_path(const Account& account) const;
 
-private:
+  private:
     friend class AccountSession;
     struct Entry {
         std::shared_ptr<UnlockedAccount> account;
@@ -123,7 +125,8 @@ private:
     Account require_account(std::string_view address);
     std::string normalized_address(std::string_view address) const;
     std::shared_ptr<UnlockedAccount> unlocked(const std::string& key_id);
-    std::shared_ptr<UnlockedAccount> open_unlocked(const Account& account, crypto::UnlockedKeys keys);
+    std::shared_ptr<UnlockedAccount> open_unlocked(const Account& account,
+                                                   crypto::UnlockedKeys keys);
     void merge_spool(UnlockedAccount& account);
     void release(const std::string& key_id);
     DeliveryResult deliver_one(const Account& account, std::string_view raw,
@@ -133,12 +136,13 @@ private:
 
     std::unique_ptr<Directory> directory_;
     StoreOptions options_;
+    GroupSync durability_;  // on options_.data_dir: spool files, mailbox WALs, sealbox.db
     std::mutex mutex_;
     std::map<std::string, Entry> unlocked_;
 };
 
 class AccountSession {
-public:
+  public:
     AccountSession(MailStore& store, std::shared_ptr<UnlockedAccount> account)
         : store_(store), account_(std::move(account)) {}
     AccountSession(const AccountSession&) = delete;
@@ -148,7 +152,7 @@ public:
     // Merges spool entries that arrived from other processes since login.
     void refresh();
 
-private:
+  private:
     MailStore& store_;
     std::shared_ptr<UnlockedAccount> account_;
 };

@@ -57,8 +57,8 @@ struct DefaultFolder {
 };
 
 constexpr DefaultFolder kDefaultFolders[] = {
-    {"INBOX", ""},          {"Drafts", "\\Drafts"}, {"Sent", "\\Sent"},
-    {"Junk", "\\Junk"},     {"Trash", "\\Trash"},   {"Archive", "\\Archive"},
+    {"INBOX", ""},      {"Drafts", "\\Drafts"}, {"Sent", "\\Sent"},
+    {"Junk", "\\Junk"}, {"Trash", "\\Trash"},   {"Archive", "\\Archive"},
 };
 
 }  // namespace
@@ -79,7 +79,8 @@ MailboxStore::MailboxStore(const std::filesystem::path& path, const crypto::Secr
     Transaction tx(db_);
     db_.exec(kSchema);
     auto uidvalidity = static_cast<std::int64_t>(std::time(nullptr));
-    auto insert = db_.prepare("INSERT INTO folders(name, uidvalidity, special_use) VALUES(?, ?, ?)");
+    auto insert =
+        db_.prepare("INSERT INTO folders(name, uidvalidity, special_use) VALUES(?, ?, ?)");
     for (const auto& f : kDefaultFolders) {
         insert.bind(1, f.name).bind(2, uidvalidity).bind(3, f.special_use).run();
         insert.reset();
@@ -131,7 +132,8 @@ std::int64_t MailboxStore::append(std::string_view folder, const NewMessage& mes
     counters.reset();
 
     db_.prepare("INSERT INTO contents(raw, summary, refcount) VALUES(?, ?, 1)")
-        .bind_blob(1, {reinterpret_cast<const std::uint8_t*>(message.raw.data()), message.raw.size()})
+        .bind_blob(1,
+                   {reinterpret_cast<const std::uint8_t*>(message.raw.data()), message.raw.size()})
         .bind_blob(2, message.summary)
         .run();
     std::int64_t content = db_.last_insert_rowid();

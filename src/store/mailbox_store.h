@@ -53,7 +53,7 @@ struct NewMessage {
 };
 
 class MailboxStore {
-public:
+  public:
     // Opens (creating with the default folders) the database at `path` under `key`.
     MailboxStore(const std::filesystem::path& path, const crypto::SecretBytes& key,
                  const std::string& label);
@@ -78,7 +78,7 @@ public:
 
     Database& database() { return db_; }
 
-private:
+  private:
     std::int64_t folder_id(std::string_view name);
 
     Database db_;

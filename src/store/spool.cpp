@@ -1,11 +1,12 @@
 #include "store/spool.h"
 
+#include <fmt/format.h>
+#include <sodium.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
-#include <sodium.h>
 
 #include "core/durable_file.h"
 #include "core/error.h"
@@ -33,7 +34,7 @@ std::span<const std::uint8_t> as_bytes(std::string_view s) {
 }
 
 class Reader {
-public:
+  public:
     Reader(std::span<const std::uint8_t> in, const std::string& name) : in_(in), name_(name) {}
 
     std::uint64_t u64() {
@@ -59,7 +60,7 @@ public:
         }
     }
 
-private:
+  private:
     std::span<const std::uint8_t> in_;
     const std::string& name_;
     std::size_t pos_ = 0;
@@ -91,7 +92,8 @@ std::string Spool::context(const std::string& name) const {
 
 std::string Spool::append(std::span<const std::uint8_t> public_key, const SpoolEntry& entry) {
     std::filesystem::create_directories(dir_);
-    std::string name = fmt::format("{:020}-{:08x}{}", arrival_stamp(), randombytes_random(), kSuffix);
+    std::string name =
+        fmt::format("{:020}-{:08x}{}", arrival_stamp(), randombytes_random(), kSuffix);
 
     std::vector<std::uint8_t> plain;
     plain.reserve(entry.raw.size() + entry.summary.size() + entry.mailbox.size() + 64);
@@ -104,7 +106,7 @@ std::string Spool::append(std::span<const std::uint8_t> public_key, const SpoolE
     auto sealed = crypto::seal_to_public_key(public_key, plain, context(name));
     sodium_memzero(plain.data(), plain.size());
     file.insert(file.end(), sealed.begin(), sealed.end());
-    write_file_durably(dir_ / name, file);
+    write_file_atomically(dir_ / name, file);  // the caller makes it durable (GroupSync)
     return name;
 }
 

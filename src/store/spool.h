@@ -1,6 +1,7 @@
 #pragma once
 // The spool of a locked account: each message sealed to the account's public key, one file per
-// message, durable before append() returns. Names sort in arrival order.
+// message, written atomically by append(); the caller makes it durable (MailStore shares one
+// flush between concurrent deliveries, core/group_sync.h). Names sort in arrival order.
 
 #include <cstdint>
 #include <filesystem>
@@ -13,14 +14,14 @@
 namespace sealbox::store {
 
 struct SpoolEntry {
-    std::string mailbox;                 // target mailbox name, usually INBOX
-    std::int64_t internal_date = 0;      // arrival time, seconds since the epoch
-    std::vector<std::uint8_t> summary;   // serialized mime::MessageSummary
-    std::string raw;                     // the message
+    std::string mailbox;                // target mailbox name, usually INBOX
+    std::int64_t internal_date = 0;     // arrival time, seconds since the epoch
+    std::vector<std::uint8_t> summary;  // serialized mime::MessageSummary
+    std::string raw;                    // the message
 };
 
 class Spool {
-public:
+  public:
     Spool(std::filesystem::path dir, std::string account_key_id);
 
     // Seals `entry` to `public_key`, writes it durably and returns its name.
@@ -34,7 +35,7 @@ public:
 
     void remove(const std::vector<std::string>& names);
 
-private:
+  private:
     std::string context(const std::string& name) const;
 
     std::filesystem::path dir_;

@@ -9,7 +9,9 @@ namespace sealbox::store {
 Statement::Statement(Statement&& other) noexcept
     : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), fail_(std::move(other.fail_)) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
     if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
@@ -68,7 +70,9 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::int64(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::text(int column) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -87,9 +91,9 @@ bool Statement::is_null(int column) const {
 
 Database Database::open(const std::filesystem::path& path) {
     sqlite3* handle = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &handle,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     Database db(handle, path.string());
     if (rc != SQLITE_OK) {
         db.fail(rc);
@@ -125,7 +129,9 @@ Database& Database::operator=(Database&& other) noexcept {
     return *this;
 }
 
-Database::~Database() { close(); }
+Database::~Database() {
+    close();
+}
 
 void Database::close() noexcept {
     if (db_ != nullptr) {
@@ -153,9 +159,13 @@ void Database::exec(const char* sql) {
     }
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
 
-int Database::changes() const { return sqlite3_changes(db_); }
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
 
 void Database::fail(int rc) const {
     std::string detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -165,15 +175,17 @@ void Database::fail(int rc) const {
         }
     }
     int primary = rc & 0xff;
-    bool integrity = primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ||
-                     rc == SQLITE_IOERR_DATA;
+    bool integrity =
+        primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || rc == SQLITE_IOERR_DATA;
     if (primary == SQLITE_CONSTRAINT) {
         throw Error(ErrorCode::already_exists, label_ + ": " + detail);
     }
     throw Error(integrity ? ErrorCode::corrupt : ErrorCode::io, label_ + ": " + detail);
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+    db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!done_) {

@@ -16,7 +16,7 @@
 namespace sealbox::store {
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, sqlite3_stmt* stmt, std::function<void(int)> fail)
         : db_(db), stmt_(stmt), fail_(std::move(fail)) {}
     Statement(Statement&& other) noexcept;
@@ -42,14 +42,14 @@ public:
     std::vector<std::uint8_t> blob(int column) const;
     bool is_null(int column) const;
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_;
     std::function<void(int)> fail_;
 };
 
 class Database {
-public:
+  public:
     // A plain (unencrypted) database, for server metadata; WAL, synchronous=FULL, foreign keys on.
     static Database open(const std::filesystem::path& path);
 
@@ -70,10 +70,11 @@ public:
     sqlite3* handle() const { return db_; }
     const std::string& label() const { return label_; }
 
-    // Throws sealbox::Error for an SQLite result code (corrupt for integrity failures, io otherwise).
+    // Throws sealbox::Error for an SQLite result code (corrupt for integrity failures, io
+    // otherwise).
     [[noreturn]] void fail(int rc) const;
 
-private:
+  private:
     void close() noexcept;
 
     sqlite3* db_ = nullptr;
@@ -82,15 +83,34 @@ private:
     std::function<std::string()> describe_failure_;
 };
 
+// While it lives, commits on `db` are not synced (WAL with synchronous=NORMAL: still atomic and
+// consistent after a crash, but the last ones may be lost); for writes that a GroupSync flush
+// makes durable before anyone relies on them.
+class UnsyncedCommits {
+  public:
+    explicit UnsyncedCommits(Database& db) : db_(db) { db_.exec("PRAGMA synchronous=NORMAL"); }
+    UnsyncedCommits(const UnsyncedCommits&) = delete;
+    ~UnsyncedCommits() {
+        try {
+            db_.exec("PRAGMA synchronous=FULL");
+        } catch (...) {
+            // Setting a pragma fails only when the connection is unusable anyway.
+        }
+    }
+
+  private:
+    Database& db_;
+};
+
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     Transaction(const Transaction&) = delete;
     ~Transaction();
     void commit();
 
-private:
+  private:
     Database& db_;
     bool done_ = false;
 };

@@ -69,7 +69,7 @@ std::string_view domain_of(std::string_view address) {
 }
 
 class SqliteDirectory final : public Directory {
-public:
+  public:
     explicit SqliteDirectory(const std::filesystem::path& file) : db_(Database::open(file)) {
         Transaction tx(db_);
         db_.exec(kSchema);
@@ -226,6 +226,8 @@ public:
 
     bool reserve_quota(std::int64_t account_id, std::int64_t bytes) override {
         std::lock_guard lock(mutex_);
+        // The delivery's flush makes this durable, not a sync of its own (see directory.h).
+        UnsyncedCommits unsynced(db_);
         // One statement, so that concurrent deliveries (even from other processes) cannot both
         // squeeze under the quota.
         db_.prepare(
@@ -239,6 +241,7 @@ public:
 
     void release_quota(std::int64_t account_id, std::int64_t bytes) override {
         std::lock_guard lock(mutex_);
+        UnsyncedCommits unsynced(db_);
         db_.prepare("UPDATE accounts SET used_bytes = max(0, used_bytes - ?) WHERE id = ?")
             .bind(1, bytes)
             .bind(2, account_id)
@@ -298,7 +301,7 @@ public:
         expect_changed("alias " + std::string(source));
     }
 
-private:
+  private:
     std::int64_t domain_id(std::string_view name) {
         auto s = db_.prepare("SELECT id FROM domains WHERE name = ?");
         s.bind(1, name);

@@ -19,7 +19,7 @@ TEST(LoggableIp, HashedIsStableWithinARunAndHidesTheAddress) {
     std::string a = loggable_ip("192.0.2.77", ClientIpLogging::hashed);
     EXPECT_EQ(a, loggable_ip("192.0.2.77", ClientIpLogging::hashed));
     EXPECT_NE(a, loggable_ip("192.0.2.78", ClientIpLogging::hashed));
-    EXPECT_EQ(a.find("192"), std::string::npos);
+    EXPECT_EQ(a.find("192.0.2"), std::string::npos);  // hex digits may spell "192" by chance
     EXPECT_EQ(a.rfind("ip-", 0), 0U);
     EXPECT_EQ(a.size(), 19U);
 }

@@ -53,15 +53,14 @@ TEST(CommandWriter, QuotesALocalPartOnlyWhereItMust) {
 }
 
 TEST(CommandWriter, UnwritableAddressesAreRefused) {
-    for (const char* address :
-         {"no-at-sign", "a@b>", "<a@b>", "a@b\r\nRSET", "a@b> SIZE=1", "a b@c", "@b",
-          "Postmaster"}) {
+    for (const char* address : {"no-at-sign", "a@b>", "<a@b>", "a@b\r\nRSET", "a@b> SIZE=1",
+                                "a b@c", "@b", "Postmaster"}) {
         EXPECT_FALSE(mail_command(address, {})) << address;
     }
     EXPECT_FALSE(rcpt_command("", {}));
     EXPECT_FALSE(rcpt_command("a@b\r\nDATA", {}));
     EXPECT_FALSE(rcpt_command(std::string(65, 'x') + "@example.test", {}));  // RFC 5321 §4.5.3.1.1
-    EXPECT_EQ(rcpt_command("Postmaster", {}), "RCPT TO:<Postmaster>\r\n");  // RFC 5321 §4.1.1.3
+    EXPECT_EQ(rcpt_command("Postmaster", {}), "RCPT TO:<Postmaster>\r\n");   // RFC 5321 §4.1.1.3
 }
 
 TEST(CommandWriter, RcptWithDsnParametersReadsBackTheSame) {

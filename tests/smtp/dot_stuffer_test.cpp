@@ -35,8 +35,7 @@ std::string unstuffed(const std::string& wire) {
 }
 
 TEST(DotStuffer, DoublesALeadingDotOnEveryLine) {
-    EXPECT_EQ(stuffed("a\r\n.b\r\n..c\r\n.\r\nd.\r\n"),
-              "a\r\n..b\r\n...c\r\n..\r\nd.\r\n.\r\n");
+    EXPECT_EQ(stuffed("a\r\n.b\r\n..c\r\n.\r\nd.\r\n"), "a\r\n..b\r\n...c\r\n..\r\nd.\r\n.\r\n");
     EXPECT_EQ(stuffed(".first\r\n"), "..first\r\n.\r\n");
 }
 

@@ -11,27 +11,33 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Holds a secret on the wire's way out; wiped when done with.
+// A buffer for a secret on its way out: its room is reserved up front, so that no reallocation
+// leaves a copy behind, and it is wiped when done with.
 class Secret {
   public:
-    explicit Secret(std::string text) : text_(std::move(text)) {}
+    explicit Secret(std::size_t room) { text_.reserve(room); }
     ~Secret() { OPENSSL_cleanse(text_.data(), text_.size()); }
     Secret(const Secret&) = delete;
     Secret& operator=(const Secret&) = delete;
-    const std::string& str() const { return text_; }
+    std::string& text() { return text_; }
 
   private:
     std::string text_;
 };
 
 // RFC 4954 §4: the SASL exchange travels in base64, one line each way.
-std::string base64_line(std::string_view raw) {
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+std::size_t base64_line_room(std::size_t raw) {
+    return 4 * ((raw + 2) / 3) + 3;  // EVP_EncodeBlock's NUL, then CRLF in its place
+}
+
+void append_base64_line(std::string_view raw, std::string& out) {
+    std::size_t at = out.size();
+    out.resize(at + base64_line_room(raw.size()));
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + at),
                             reinterpret_cast<const unsigned char*>(raw.data()),
                             static_cast<int>(raw.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out + "\r\n";
+    out.resize(at + static_cast<std::size_t>(n));
+    out += "\r\n";
 }
 
 }  // namespace
@@ -40,10 +46,13 @@ asio::awaitable<void> SmtpClient::authenticate() {
     // RFC 4954 §4 and RFC 8314 §3: a password never crosses the network in the clear, whatever
     // the TLS policy said.
     if (!is_tls()) {
-        throw ClientError(Failure{Stage::auth, "credentials are only ever sent over TLS",
-                                  std::nullopt, true, false, true});
+        throw ClientError(Failure{.stage = Stage::auth,
+                                  .detail = "credentials are only ever sent over TLS",
+                                  .tls_failure = true});
     }
-    Credentials credentials = std::move(*options_.auth);
+    // The options' copy goes now; the one used here is wiped below, however AUTH ends.
+    Credentials credentials = *options_.auth;
+    OPENSSL_cleanse(options_.auth->password.data(), options_.auth->password.size());
     options_.auth.reset();
     std::exception_ptr failure;
     try {
@@ -52,10 +61,9 @@ asio::awaitable<void> SmtpClient::authenticate() {
         } else if (extensions_.offers_auth("LOGIN")) {
             co_await auth_login(credentials);
         } else {
-            throw ClientError(Failure{Stage::auth,
-                                      "the server offers no AUTH mechanism Sealbox has "
-                                      "(PLAIN, LOGIN)",
-                                      std::nullopt, true, false, false});
+            throw ClientError(Failure{
+                .stage = Stage::auth,
+                .detail = "the server offers no AUTH mechanism Sealbox has (PLAIN, LOGIN)"});
         }
     } catch (...) {
         failure = std::current_exception();
@@ -69,9 +77,16 @@ asio::awaitable<void> SmtpClient::authenticate() {
 
 asio::awaitable<void> SmtpClient::auth_plain(const Credentials& credentials) {
     // RFC 4616 §2: message = [authzid] NUL authcid NUL passwd, sent as the initial response.
-    Secret token(std::string(1, '\0') + credentials.user + '\0' + credentials.password);
-    Secret line("AUTH PLAIN " + base64_line(token.str()));
-    Reply reply = co_await command(line.str(), Stage::auth, options_.timeouts.command);
+    Secret token(2 + credentials.user.size() + credentials.password.size());
+    token.text() += '\0';
+    token.text() += credentials.user;
+    token.text() += '\0';
+    token.text() += credentials.password;
+    constexpr std::string_view kVerb = "AUTH PLAIN ";
+    Secret line(kVerb.size() + base64_line_room(token.text().size()));
+    line.text() += kVerb;
+    append_base64_line(token.text(), line.text());
+    Reply reply = co_await command(line.text(), Stage::auth, options_.timeouts.command);
     if (!succeeded(reply, Stage::auth)) {
         refused(Stage::auth, reply);
     }
@@ -80,15 +95,17 @@ asio::awaitable<void> SmtpClient::auth_plain(const Credentials& credentials) {
 // LOGIN: no RFC, but widely offered: 334 for the user name, 334 for the password, each base64.
 asio::awaitable<void> SmtpClient::auth_login(const Credentials& credentials) {
     Reply reply = co_await command("AUTH LOGIN\r\n", Stage::auth, options_.timeouts.command);
-    for (const std::string* field : {&credentials.user, &credentials.password}) {
+    for (int step = 0; step < 2; ++step) {
         if (reply.code != 334) {
             if (succeeded(reply, Stage::auth)) {
                 unexpected(Stage::auth, reply);  // done before the password was asked for
             }
             refused(Stage::auth, reply);
         }
-        Secret line(base64_line(*field));
-        reply = co_await command(line.str(), Stage::auth, options_.timeouts.command);
+        const std::string& field = step == 0 ? credentials.user : credentials.password;
+        Secret line(base64_line_room(field.size()));
+        append_base64_line(field, line.text());
+        reply = co_await command(line.text(), Stage::auth, options_.timeouts.command);
     }
     if (!succeeded(reply, Stage::auth)) {
         refused(Stage::auth, reply);

@@ -32,8 +32,8 @@ struct Failure {
     Stage stage = Stage::connect;
     // What happened, for logs and delivery reports: a system or TLS error, or the reply's code
     // and first line. Never message content.
-    std::string detail;
-    std::optional<Reply> reply;  // the server's refusal, when there was one
+    std::string detail{};
+    std::optional<Reply> reply{};  // the server's refusal, when there was one
     // Trying again later may work: a 4xx reply, the network, a timeout, a garbled reply, TLS.
     // False for a 5xx reply, including a 554 greeting, which RFC 5321 §3.1 means as "no service
     // here": the caller decides whether another MX may serve instead.

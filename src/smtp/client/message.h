@@ -21,8 +21,8 @@ struct OutboundRecipient {
 struct OutboundMessage {
     std::string reverse_path;  // without angle brackets; empty for the null sender "<>"
     std::vector<OutboundRecipient> recipients;  // at least one
-    std::string_view content;  // as stored: CRLF line ends, not dot-stuffed
-    bool eight_bit = false;    // octets above 127: needs 8BITMIME, sent as BODY=8BITMIME
+    std::string_view content;                   // as stored: CRLF line ends, not dot-stuffed
+    bool eight_bit = false;  // octets above 127: needs 8BITMIME, sent as BODY=8BITMIME
     // UTF-8 in header fields (RFC 6532); needed as well, whatever this says, when an address
     // is not ASCII (RFC 6531 §3.4).
     bool smtputf8 = false;

@@ -14,11 +14,11 @@ using std::chrono::milliseconds;
 
 // RFC 5321 §4.5.3.2: how long to wait for each reply before giving up on the server.
 struct Timeouts {
-    milliseconds connect = std::chrono::seconds(30);   // not in RFC 5321; the kernel's is minutes
-    milliseconds greeting = std::chrono::minutes(5);   // §4.5.3.2.1: the initial 220
-    milliseconds mail = std::chrono::minutes(5);       // §4.5.3.2.2
-    milliseconds rcpt = std::chrono::minutes(5);       // §4.5.3.2.3
-    milliseconds data_init = std::chrono::minutes(2);  // §4.5.3.2.4: the 354
+    milliseconds connect = std::chrono::seconds(30);    // not in RFC 5321; the kernel's is minutes
+    milliseconds greeting = std::chrono::minutes(5);    // §4.5.3.2.1: the initial 220
+    milliseconds mail = std::chrono::minutes(5);        // §4.5.3.2.2
+    milliseconds rcpt = std::chrono::minutes(5);        // §4.5.3.2.3
+    milliseconds data_init = std::chrono::minutes(2);   // §4.5.3.2.4: the 354
     milliseconds data_block = std::chrono::minutes(3);  // §4.5.3.2.5: each block of content sent
     milliseconds data_end = std::chrono::minutes(10);   // §4.5.3.2.6: the reply to the final dot
     // EHLO, HELO, STARTTLS and its handshake, AUTH, RSET: §4.5.3.2 names none; as long as MAIL.

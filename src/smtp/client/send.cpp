@@ -38,8 +38,8 @@ bool needs_smtputf8(const OutboundMessage& message) {
 
 struct SmtpClient::Transaction {
     const OutboundMessage& message;
-    std::string mail;                                // the MAIL command line
-    std::vector<std::optional<std::string>> rcpts;   // RCPT lines; none where it cannot be sent
+    std::string mail;                               // the MAIL command line
+    std::vector<std::optional<std::string>> rcpts;  // RCPT lines; none where it cannot be sent
     std::vector<std::optional<RecipientResult>> outcomes;
     std::vector<std::size_t> accepted;  // recipients whose RCPT got a 2xx, waiting for the end
     bool mail_accepted = false;
@@ -79,8 +79,7 @@ asio::awaitable<MessageResult> SmtpClient::send(const OutboundMessage& message) 
         throw Error(ErrorCode::invalid_argument, "SMTP client: a message needs a recipient");
     }
     if (!usable()) {
-        throw ClientError(
-            Failure{Stage::mail, "the connection is closed", std::nullopt, true, false, false});
+        throw ClientError(Failure{.stage = Stage::mail, .detail = "the connection is closed"});
     }
     Transaction t(message);
     if (auto refusal = local_refusal(message)) {

@@ -140,8 +140,8 @@ asio::awaitable<void> SmtpClient::open() {
 }
 
 asio::awaitable<void> SmtpClient::hello() {
-    Reply reply =
-        co_await command("EHLO " + options_.helo_name + "\r\n", Stage::hello, options_.timeouts.command);
+    Reply reply = co_await command("EHLO " + options_.helo_name + "\r\n", Stage::hello,
+                                   options_.timeouts.command);
     if (succeeded(reply, Stage::hello)) {
         extensions_ = parse_ehlo(reply);
         esmtp_ = true;
@@ -168,8 +168,9 @@ asio::awaitable<void> SmtpClient::start_tls() {
         if (opportunistic) {
             co_return;
         }
-        throw ClientError(Failure{Stage::starttls, "the server does not offer STARTTLS",
-                                  std::nullopt, true, false, true});
+        throw ClientError(Failure{.stage = Stage::starttls,
+                                  .detail = "the server does not offer STARTTLS",
+                                  .tls_failure = true});
     }
     Reply reply = co_await command("STARTTLS\r\n", Stage::starttls, options_.timeouts.command);
     if (reply.code != 220) {
@@ -194,7 +195,9 @@ asio::awaitable<void> SmtpClient::start_tls() {
         verify ? net::TlsVerify::verify : net::TlsVerify::none, options_.timeouts.command);
     if (!secured) {
         std::string why = connection_->verification_error();
-        Failure failure{Stage::tls_handshake, "", std::nullopt, true, connection_->timed_out(), true};
+        Failure failure{.stage = Stage::tls_handshake,
+                        .timed_out = connection_->timed_out(),
+                        .tls_failure = true};
         if (failure.timed_out) {
             failure.detail = "no TLS handshake within " +
                              std::to_string(options_.timeouts.command.count()) + " ms";
@@ -208,8 +211,8 @@ asio::awaitable<void> SmtpClient::start_tls() {
     // RFC 3207 §4.2: the server forgets what it said before TLS; so does the client, and it
     // asks again over the secure channel.
     extensions_ = Extensions{};
-    reply =
-        co_await command("EHLO " + options_.helo_name + "\r\n", Stage::hello, options_.timeouts.command);
+    reply = co_await command("EHLO " + options_.helo_name + "\r\n", Stage::hello,
+                             options_.timeouts.command);
     if (!succeeded(reply, Stage::hello)) {
         refused(Stage::hello, reply);
     }
@@ -232,10 +235,10 @@ asio::awaitable<Reply> SmtpClient::read_reply(Stage stage, milliseconds timeout)
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     ReplyParser parser(kReplyLimits);
     for (;;) {
-        auto left = std::chrono::duration_cast<milliseconds>(deadline -
-                                                             std::chrono::steady_clock::now());
-        auto line = co_await connection_->read_line(kReplyLimits.max_line,
-                                                    std::max(left, milliseconds(1)));
+        auto left =
+            std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto line =
+            co_await connection_->read_line(kReplyLimits.max_line, std::max(left, milliseconds(1)));
         if (!line) {
             throw io_failure(stage, timeout);
         }
@@ -252,11 +255,10 @@ asio::awaitable<Reply> SmtpClient::read_reply(Stage stage, milliseconds timeout)
         }
         if (status == ReplyParser::Status::malformed) {
             connection_->close();  // out of step: nothing later can be trusted
-            throw ClientError(Failure{stage,
-                                      "malformed reply: " +
-                                          (line->too_long ? std::string("reply line too long")
-                                                          : parser.error()),
-                                      std::nullopt, true, false, false});
+            throw ClientError(Failure{
+                .stage = stage,
+                .detail = "malformed reply: " +
+                          (line->too_long ? std::string("reply line too long") : parser.error())});
         }
     }
 }
@@ -276,7 +278,7 @@ asio::awaitable<Reply> SmtpClient::command(std::string_view line, Stage stage,
 }
 
 ClientError SmtpClient::io_failure(Stage stage, milliseconds timeout) const {
-    Failure failure{stage, "", std::nullopt, true, connection_->timed_out(), false};
+    Failure failure{.stage = stage, .timed_out = connection_->timed_out()};
     if (failure.timed_out) {
         failure.detail = "no answer within " + std::to_string(timeout.count()) + " ms";
     } else if (connection_->error() == asio::error::eof) {
@@ -288,8 +290,11 @@ ClientError SmtpClient::io_failure(Stage stage, milliseconds timeout) const {
 }
 
 void SmtpClient::refused(Stage stage, const Reply& reply, bool tls_failure) {
-    throw ClientError(
-        Failure{stage, describe(reply), reply, reply.code / 100 != 5, false, tls_failure});
+    throw ClientError(Failure{.stage = stage,
+                              .detail = describe(reply),
+                              .reply = reply,
+                              .temporary = reply.code / 100 != 5,
+                              .tls_failure = tls_failure});
 }
 
 // 2xx: true; 4xx or 5xx: false. Anything else cannot answer the command (a 354 to MAIL).
@@ -310,7 +315,7 @@ bool SmtpClient::succeeded(const Reply& reply, Stage stage) {
 void SmtpClient::unexpected(Stage stage, const Reply& reply) {
     connection_->close();
     throw ClientError(
-        Failure{stage, "unexpected reply " + describe(reply), reply, true, false, false});
+        Failure{.stage = stage, .detail = "unexpected reply " + describe(reply), .reply = reply});
 }
 
 }  // namespace sealbox::smtp::client

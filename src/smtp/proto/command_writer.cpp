@@ -38,8 +38,9 @@ std::string notify_value(const Notify& notify) {
         return "NEVER";  // RFC 3461 §4.1: NEVER stands alone
     }
     std::string out;
-    for (auto [set, name] : {std::pair{notify.success, "SUCCESS"},
-                             std::pair{notify.failure, "FAILURE"}, std::pair{notify.delay, "DELAY"}}) {
+    for (auto [set, name] :
+         {std::pair{notify.success, "SUCCESS"}, std::pair{notify.failure, "FAILURE"},
+          std::pair{notify.delay, "DELAY"}}) {
         if (set) {
             out += out.empty() ? "" : ",";
             out += name;

@@ -16,7 +16,8 @@ asio::awaitable<bool> Session::read_chunk(std::uint64_t size, bool keep) {
     while (size > 0) {
         std::string_view input = connection_.buffered();
         if (input.empty()) {
-            if (!co_await read_more()) {
+            bool more = co_await read_more();  // not in the condition: gcc 12 miscompiles it
+            if (!more) {
                 co_return false;
             }
             continue;
@@ -41,7 +42,8 @@ asio::awaitable<void> Session::on_bdat(const Bdat& bdat) {
     // The chunk follows the command whatever the answer, and is read first so that none of it
     // is taken for commands (RFC 3030 §2).
     if (auto out_of_sequence = data_refusal(true)) {
-        if (co_await read_chunk(bdat.size, false)) {
+        bool read = co_await read_chunk(bdat.size, false);
+        if (read) {
             reply(std::move(*out_of_sequence));
             bad_command();
         } else {
@@ -55,7 +57,8 @@ asio::awaitable<void> Session::on_bdat(const Bdat& bdat) {
     if (!refusal && (held > limit || bdat.size > limit - held)) {
         refusal = Reply{552, "5.3.4", {"Message size exceeds fixed maximum message size"}};
     }
-    if (!co_await read_chunk(bdat.size, !refusal)) {
+    bool read = co_await read_chunk(bdat.size, !refusal);
+    if (!read) {
         closing_ = true;
         co_return;
     }

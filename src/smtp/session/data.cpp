@@ -43,7 +43,8 @@ asio::awaitable<void> Session::on_data() {
     for (;;) {
         std::string_view input = connection_.buffered();
         if (input.empty()) {
-            if (!co_await read_more()) {
+            bool more = co_await read_more();  // not in the condition: gcc 12 miscompiles it
+            if (!more) {
                 closing_ = true;  // gone or timed out in the middle: nothing is delivered
                 co_return;
             }

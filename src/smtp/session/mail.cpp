@@ -65,9 +65,10 @@ asio::awaitable<void> Session::on_mail(const Mail& mail) {
             co_return;
         }
     }
-    if (account_ && !co_await net::run_blocking(services_.workers, [&] {
-            return services_.mail.may_submit_now(*account_);
-        })) {
+    bool allowed = !account_ || co_await net::run_blocking(services_.workers, [&] {
+        return services_.mail.may_submit_now(*account_);
+    });
+    if (!allowed) {
         spdlog::info("{}: {} ({}) reached its hourly sending limit", config_->name, *account_,
                      client());
         reply(450, "4.7.1", "Hourly sending limit reached, try again later");

@@ -45,9 +45,19 @@ class ClientTest : public ::testing::Test {
         return o;
     }
 
+    // The server's TLS context; it notes the name the client asks for with SNI.
     std::shared_ptr<asio::ssl::context> server_tls() {
         auto paths = server::ensure_self_signed_certificate(dir.path(), "mx.example.test");
-        return net::make_server_tls_context(net::TlsFiles{paths.certificate, paths.private_key});
+        auto context =
+            net::make_server_tls_context(net::TlsFiles{paths.certificate, paths.private_key});
+        SSL_CTX_set_tlsext_servername_arg(context->native_handle(), &sni);
+        SSL_CTX_set_tlsext_servername_callback(
+            context->native_handle(), +[](SSL* ssl, int*, void* arg) {
+                const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+                *static_cast<std::string*>(arg) = name ? name : "";
+                return SSL_TLSEXT_ERR_OK;
+            });
+        return context;
     }
 
     static OutboundMessage message(std::vector<std::string> recipients,
@@ -107,19 +117,21 @@ class ClientTest : public ::testing::Test {
 
     sealbox::testing::TempDir dir;
     asio::io_context io;
+    std::string sni;
 };
 
 TEST_F(ClientTest, PipelinesTheEnvelopeAndReadsMultilineReplies) {
     FakeServer server(
-        io, {send("220-mx.example.test ESMTP\r\n220 second line\r\n"), expect(kHelo),
-             send(ehlo_reply()),
-             // MAIL, both RCPTs and DATA arrive before any reply is sent: one pipelined group.
-             expect("MAIL FROM:<sender@example.org> SIZE=24 BODY=8BITMIME RET=HDRS ENVID=id+2B1"),
-             expect("RCPT TO:<alice@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Alice@x.test"),
-             expect("RCPT TO:<nobody@example.test>"), expect("DATA"),
-             send("250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n"
-                  "550-5.1.1 No such user\r\n550 5.1.1 here\r\n354 Go ahead\r\n"),
-             data(), send("250-2.0.0 Queued\r\n250 2.0.0 as X1\r\n"), expect(kQuit), send(kBye)});
+        io,
+        {send("220-mx.example.test ESMTP\r\n220 second line\r\n"), expect(kHelo),
+         send(ehlo_reply()),
+         // MAIL, both RCPTs and DATA arrive before any reply is sent: one pipelined group.
+         expect("MAIL FROM:<sender@example.org> SIZE=24 BODY=8BITMIME RET=HDRS ENVID=id+2B1"),
+         expect("RCPT TO:<alice@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Alice@x.test"),
+         expect("RCPT TO:<nobody@example.test>"), expect("DATA"),
+         send("250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n"
+              "550-5.1.1 No such user\r\n550 5.1.1 here\r\n354 Go ahead\r\n"),
+         data(), send("250-2.0.0 Queued\r\n250 2.0.0 as X1\r\n"), expect(kQuit), send(kBye)});
     auto m = message({"alice@example.test", "nobody@example.test"},
                      "Subject: caf\xC3\xA9\r\n\r\n.dot\r\n");
     m.eight_bit = true;
@@ -146,13 +158,12 @@ TEST_F(ClientTest, PipelinesTheEnvelopeAndReadsMultilineReplies) {
 }
 
 TEST_F(ClientTest, LockStepWithoutPipeliningAndNoDsnParametersWithoutDsn) {
-    FakeServer server(io, {send(kGreeting), expect(kHelo),
-                           send("250-mx.example.test\r\n250 8BITMIME\r\n"),
-                           expect("MAIL FROM:<>"), send("250 OK\r\n"),
-                           expect("RCPT TO:<alice@example.test>"), send("250 OK\r\n"),
-                           expect("RCPT TO:<bob@example.test>"), send("250 OK\r\n"),
-                           expect("DATA"), send("354 Go\r\n"), data(), send("250 OK\r\n"),
-                           expect(kQuit), send(kBye)});
+    FakeServer server(
+        io, {send(kGreeting), expect(kHelo), send("250-mx.example.test\r\n250 8BITMIME\r\n"),
+             expect("MAIL FROM:<>"), send("250 OK\r\n"), expect("RCPT TO:<alice@example.test>"),
+             send("250 OK\r\n"), expect("RCPT TO:<bob@example.test>"), send("250 OK\r\n"),
+             expect("DATA"), send("354 Go\r\n"), data(), send("250 OK\r\n"), expect(kQuit),
+             send(kBye)});
     auto m = message({"alice@example.test", "bob@example.test"}, "no final newline");
     m.reverse_path = "";
     m.envid = "x";
@@ -168,12 +179,12 @@ TEST_F(ClientTest, LockStepWithoutPipeliningAndNoDsnParametersWithoutDsn) {
 
 TEST_F(ClientTest, FallsBackToHeloWhenEhloIsRefused) {
     // RFC 5321 §3.2. Without 8BITMIME, an 8-bit message is refused here and never sent.
-    FakeServer server(io, {send(kGreeting), expect(kHelo), send("502 5.5.1 EHLO not implemented\r\n"),
-                           expect("HELO client.example.org"), send("250 mx.example.test\r\n"),
-                           expect("MAIL FROM:<sender@example.org>"), send("250 OK\r\n"),
-                           expect("RCPT TO:<alice@example.test>"), send("250 OK\r\n"),
-                           expect("DATA"), send("354 Go\r\n"), data(), send("250 OK\r\n"),
-                           expect(kQuit), send(kBye)});
+    FakeServer server(io,
+                      {send(kGreeting), expect(kHelo), send("502 5.5.1 EHLO not implemented\r\n"),
+                       expect("HELO client.example.org"), send("250 mx.example.test\r\n"),
+                       expect("MAIL FROM:<sender@example.org>"), send("250 OK\r\n"),
+                       expect("RCPT TO:<alice@example.test>"), send("250 OK\r\n"), expect("DATA"),
+                       send("354 Go\r\n"), data(), send("250 OK\r\n"), expect(kQuit), send(kBye)});
     auto eight_bit = message({"alice@example.test"}, "caf\xC3\xA9\r\n");
     eight_bit.eight_bit = true;
     auto seven_bit = message({"alice@example.test"});
@@ -291,8 +302,8 @@ TEST_F(ClientTest, SlowFinalReplyTimesOutOnItsOwnTimeout) {
 }
 
 TEST_F(ClientTest, GarbageRepliesEndTheConversation) {
-    for (const char* garbage : {"hello there\r\n", "220-a\r\n230 b\r\n", "2200 x\r\n",
-                                "099 low\r\n"}) {
+    for (const char* garbage :
+         {"hello there\r\n", "220-a\r\n230 b\r\n", "2200 x\r\n", "099 low\r\n"}) {
         asio::io_context local;
         FakeServer server(local, {send(garbage)});
         std::exception_ptr e = run_client(local, [&]() -> asio::awaitable<void> {
@@ -354,21 +365,45 @@ TEST_F(ClientTest, UnexpectedReplyKindIsAProtocolError) {
 TEST_F(ClientTest, RefusalsAtEachStageAndTheConnectionStaysUsable) {
     // Lock-step: MAIL refused (nothing to reset), then every RCPT refused (RSET before the
     // next MAIL), then DATA refused (RSET again), then a final dot refused, then a delivery.
-    FakeServer server(
-        io, {send(kGreeting), expect(kHelo), send("250-mx\r\n250 ENHANCEDSTATUSCODES\r\n"),
-             expect("MAIL FROM:<sender@example.org>"), send("451 4.3.0 Sender check failed\r\n"),
-             expect("MAIL FROM:<sender@example.org>"), send("250 2.1.0 OK\r\n"),
-             expect("RCPT TO:<a@example.test>"), send("550 5.1.1 No\r\n"),
-             expect("RCPT TO:<b@example.test>"), send("452 4.2.2 Full\r\n"), expect("RSET"),
-             send("250 2.0.0 OK\r\n"), expect("MAIL FROM:<sender@example.org>"),
-             send("250 OK\r\n"), expect("RCPT TO:<a@example.test>"), send("250 OK\r\n"),
-             expect("DATA"), send("554 5.7.1 Content refused\r\n"), expect("RSET"),
-             send("250 OK\r\n"), expect("MAIL FROM:<sender@example.org>"), send("250 OK\r\n"),
-             expect("RCPT TO:<a@example.test>"), send("250 OK\r\n"), expect("DATA"),
-             send("354 Go\r\n"), data(), send("452 4.3.1 Out of space\r\n"),
-             expect("MAIL FROM:<sender@example.org>"), send("250 OK\r\n"),
-             expect("RCPT TO:<a@example.test>"), send("250 OK\r\n"), expect("DATA"),
-             send("354 Go\r\n"), data(), send("250 2.0.0 Done\r\n"), expect(kQuit), send(kBye)});
+    FakeServer server(io, {send(kGreeting),
+                           expect(kHelo),
+                           send("250-mx\r\n250 ENHANCEDSTATUSCODES\r\n"),
+                           expect("MAIL FROM:<sender@example.org>"),
+                           send("451 4.3.0 Sender check failed\r\n"),
+                           expect("MAIL FROM:<sender@example.org>"),
+                           send("250 2.1.0 OK\r\n"),
+                           expect("RCPT TO:<a@example.test>"),
+                           send("550 5.1.1 No\r\n"),
+                           expect("RCPT TO:<b@example.test>"),
+                           send("452 4.2.2 Full\r\n"),
+                           expect("RSET"),
+                           send("250 2.0.0 OK\r\n"),
+                           expect("MAIL FROM:<sender@example.org>"),
+                           send("250 OK\r\n"),
+                           expect("RCPT TO:<a@example.test>"),
+                           send("250 OK\r\n"),
+                           expect("DATA"),
+                           send("554 5.7.1 Content refused\r\n"),
+                           expect("RSET"),
+                           send("250 OK\r\n"),
+                           expect("MAIL FROM:<sender@example.org>"),
+                           send("250 OK\r\n"),
+                           expect("RCPT TO:<a@example.test>"),
+                           send("250 OK\r\n"),
+                           expect("DATA"),
+                           send("354 Go\r\n"),
+                           data(),
+                           send("452 4.3.1 Out of space\r\n"),
+                           expect("MAIL FROM:<sender@example.org>"),
+                           send("250 OK\r\n"),
+                           expect("RCPT TO:<a@example.test>"),
+                           send("250 OK\r\n"),
+                           expect("DATA"),
+                           send("354 Go\r\n"),
+                           data(),
+                           send("250 2.0.0 Done\r\n"),
+                           expect(kQuit),
+                           send(kBye)});
     auto r = deliver(server, options(),
                      {message({"a@example.test", "b@example.test"}),
                       message({"a@example.test", "b@example.test"}), message({"a@example.test"}),
@@ -396,19 +431,31 @@ TEST_F(ClientTest, RefusalsAtEachStageAndTheConnectionStaysUsable) {
 TEST_F(ClientTest, PipelinedResetAndALoneDotAfterABogus354) {
     // RFC 2920 §3.1: when no RCPT was accepted and the server still says 354 to DATA, the
     // client ends the data at once; the next transaction starts with RSET in its group.
-    FakeServer server(
-        io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
-             expect("MAIL FROM:<sender@example.org> SIZE=22"), expect("RCPT TO:<a@example.test>"),
-             expect("DATA"), send("250 OK\r\n550 5.1.1 No\r\n354 Go anyway\r\n"), expect("."),
-             send("554 5.5.1 No valid recipients\r\n"),
-             expect("MAIL FROM:<sender@example.org> SIZE=22"), expect("RCPT TO:<a@example.test>"),
-             expect("DATA"), send("250 OK\r\n250 OK\r\n503 5.5.1 Not now\r\n"), expect("RSET"),
-             expect("MAIL FROM:<sender@example.org> SIZE=22"), expect("RCPT TO:<a@example.test>"),
-             expect("DATA"), send("250 OK\r\n250 OK\r\n250 OK\r\n354 Go\r\n"), data(),
-             send("250 Done\r\n"), expect(kQuit), send(kBye)});
-    auto r = deliver(server, options(),
-                     {message({"a@example.test"}), message({"a@example.test"}),
-                      message({"a@example.test"})});
+    FakeServer server(io, {send(kGreeting),
+                           expect(kHelo),
+                           send(ehlo_reply()),
+                           expect("MAIL FROM:<sender@example.org> SIZE=22"),
+                           expect("RCPT TO:<a@example.test>"),
+                           expect("DATA"),
+                           send("250 OK\r\n550 5.1.1 No\r\n354 Go anyway\r\n"),
+                           expect("."),
+                           send("554 5.5.1 No valid recipients\r\n"),
+                           expect("MAIL FROM:<sender@example.org> SIZE=22"),
+                           expect("RCPT TO:<a@example.test>"),
+                           expect("DATA"),
+                           send("250 OK\r\n250 OK\r\n503 5.5.1 Not now\r\n"),
+                           expect("RSET"),
+                           expect("MAIL FROM:<sender@example.org> SIZE=22"),
+                           expect("RCPT TO:<a@example.test>"),
+                           expect("DATA"),
+                           send("250 OK\r\n250 OK\r\n250 OK\r\n354 Go\r\n"),
+                           data(),
+                           send("250 Done\r\n"),
+                           expect(kQuit),
+                           send(kBye)});
+    auto r = deliver(
+        server, options(),
+        {message({"a@example.test"}), message({"a@example.test"}), message({"a@example.test"})});
     ASSERT_EQ(r.size(), 3U);
     EXPECT_EQ(r[0].recipients[0].reply.code, 550);
     EXPECT_FALSE(r[0].transaction_failure);
@@ -419,13 +466,13 @@ TEST_F(ClientTest, PipelinedResetAndALoneDotAfterABogus354) {
 }
 
 TEST_F(ClientTest, PipelinedMailRefusalDecidesEveryRecipient) {
-    FakeServer server(io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
-                           expect("MAIL FROM:<sender@example.org> SIZE=22"),
-                           expect("RCPT TO:<a@example.test>"), expect("RCPT TO:<b@example.test>"),
-                           expect("DATA"),
-                           send("553 5.1.8 Bad sender domain\r\n503 5.5.1 Need MAIL\r\n"
-                                "503 5.5.1 Need MAIL\r\n503 5.5.1 Need MAIL\r\n"),
-                           expect(kQuit), send(kBye)});
+    FakeServer server(
+        io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
+             expect("MAIL FROM:<sender@example.org> SIZE=22"), expect("RCPT TO:<a@example.test>"),
+             expect("RCPT TO:<b@example.test>"), expect("DATA"),
+             send("553 5.1.8 Bad sender domain\r\n503 5.5.1 Need MAIL\r\n"
+                  "503 5.5.1 Need MAIL\r\n503 5.5.1 Need MAIL\r\n"),
+             expect(kQuit), send(kBye)});
     auto r = deliver(server, options(), {message({"a@example.test", "b@example.test"})});
     ASSERT_EQ(r.size(), 1U);
     ASSERT_TRUE(r[0].transaction_failure);
@@ -436,11 +483,11 @@ TEST_F(ClientTest, PipelinedMailRefusalDecidesEveryRecipient) {
 }
 
 TEST_F(ClientTest, ServerLeavingWith421MidPipelineEndsTheTransaction) {
-    FakeServer server(io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
-                           expect("MAIL FROM:<sender@example.org> SIZE=22"),
-                           expect("RCPT TO:<a@example.test>"), expect("RCPT TO:<b@example.test>"),
-                           expect("DATA"), send("250 OK\r\n250 OK\r\n421 4.3.2 Shutting down\r\n"),
-                           hang_up()});
+    FakeServer server(
+        io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
+             expect("MAIL FROM:<sender@example.org> SIZE=22"), expect("RCPT TO:<a@example.test>"),
+             expect("RCPT TO:<b@example.test>"), expect("DATA"),
+             send("250 OK\r\n250 OK\r\n421 4.3.2 Shutting down\r\n"), hang_up()});
     std::optional<MessageResult> result;
     bool usable = true;
     auto m = message({"a@example.test", "b@example.test"});
@@ -473,8 +520,8 @@ TEST_F(ClientTest, MessagesTheServerCannotTakeAreRefusedWithoutSendingThem) {
     auto r = deliver(server, options(), {too_big, utf8, requiretls, bad_address});
     ASSERT_EQ(r.size(), 4U);
     EXPECT_EQ(r[0].transaction_failure->code, 552);
-    EXPECT_EQ(r[0].transaction_failure->enhanced, "5.3.4");  // RFC 1870, RFC 3463 §3.4
-    EXPECT_EQ(r[1].transaction_failure->enhanced, "5.6.7");  // RFC 6531
+    EXPECT_EQ(r[0].transaction_failure->enhanced, "5.3.4");   // RFC 1870, RFC 3463 §3.4
+    EXPECT_EQ(r[1].transaction_failure->enhanced, "5.6.7");   // RFC 6531
     EXPECT_EQ(r[2].transaction_failure->enhanced, "5.7.30");  // RFC 8689
     EXPECT_EQ(r[3].transaction_failure->enhanced, "5.1.7");
     for (const auto& result : r) {
@@ -488,11 +535,11 @@ TEST_F(ClientTest, MessagesTheServerCannotTakeAreRefusedWithoutSendingThem) {
 }
 
 TEST_F(ClientTest, AnUnwritableRecipientIsRefusedAloneAndTheRestGoOut) {
-    FakeServer server(io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
-                           expect("MAIL FROM:<sender@example.org> SIZE=22"),
-                           expect("RCPT TO:<a@example.test>"), expect("DATA"),
-                           send("250 OK\r\n250 OK\r\n354 Go\r\n"), data(), send("250 OK\r\n"),
-                           expect(kQuit), send(kBye)});
+    FakeServer server(
+        io, {send(kGreeting), expect(kHelo), send(ehlo_reply()),
+             expect("MAIL FROM:<sender@example.org> SIZE=22"), expect("RCPT TO:<a@example.test>"),
+             expect("DATA"), send("250 OK\r\n250 OK\r\n354 Go\r\n"), data(), send("250 OK\r\n"),
+             expect(kQuit), send(kBye)});
     auto r = deliver(server, options(), {message({"a@b@c", "a@example.test"})});
     ASSERT_EQ(r.size(), 1U);
     EXPECT_EQ(r[0].recipients[0].reply.enhanced, "5.1.3");
@@ -510,8 +557,8 @@ TEST_F(ClientTest, OpportunisticTlsDiscardsWhatCameInTheClearWithThe220) {
          send("220 2.0.0 Ready\r\n250-injected\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n"),
          starttls(), expect(kHelo), send("250-mx.example.test\r\n250 8BITMIME\r\n"),
          expect("MAIL FROM:<sender@example.org>"), send("250 OK\r\n"),
-         expect("RCPT TO:<a@example.test>"), send("250 OK\r\n"), expect("DATA"),
-         send("354 Go\r\n"), data(), send("250 OK\r\n"), expect(kQuit), send(kBye)},
+         expect("RCPT TO:<a@example.test>"), send("250 OK\r\n"), expect("DATA"), send("354 Go\r\n"),
+         data(), send("250 OK\r\n"), expect(kQuit), send(kBye)},
         server_tls());
     std::string version;
     std::string cipher;
@@ -532,6 +579,7 @@ TEST_F(ClientTest, OpportunisticTlsDiscardsWhatCameInTheClearWithThe220) {
     ASSERT_FALSE(failure);
     EXPECT_EQ(version, "TLSv1.3");
     EXPECT_FALSE(cipher.empty());
+    EXPECT_EQ(sni, "mx.example.test");
     EXPECT_FALSE(verified);  // self-signed: fine for opportunistic TLS, and reported
     EXPECT_FALSE(extensions.pipelining);
     EXPECT_TRUE(extensions.auth.empty());
@@ -558,8 +606,8 @@ TEST_F(ClientTest, OpportunisticTlsGoesOnInTheClearWhenStarttlsIsRefused) {
 
 TEST_F(ClientTest, RequiredTlsFailsWhereStarttlsIsMissingOrRefused) {
     {
-        FakeServer server(io, {send(kGreeting), expect(kHelo), send(ehlo_reply()), expect(kQuit),
-                               send(kBye)});
+        FakeServer server(
+            io, {send(kGreeting), expect(kHelo), send(ehlo_reply()), expect(kQuit), send(kBye)});
         Failure f = connect_failure(server, options(TlsPolicy::required));
         EXPECT_EQ(f.stage, Stage::starttls);
         EXPECT_TRUE(f.tls_failure);
@@ -581,8 +629,9 @@ TEST_F(ClientTest, RequiredTlsFailsWhereStarttlsIsMissingOrRefused) {
 }
 
 TEST_F(ClientTest, VerifiedTlsRefusesASelfSignedCertificate) {
-    FakeServer server(io, {send(kGreeting), expect(kHelo), send(ehlo_reply("250-STARTTLS\r\n")),
-                           expect("STARTTLS"), send("220 Ready\r\n"), starttls()},
+    FakeServer server(io,
+                      {send(kGreeting), expect(kHelo), send(ehlo_reply("250-STARTTLS\r\n")),
+                       expect("STARTTLS"), send("220 Ready\r\n"), starttls()},
                       server_tls());
     Failure f = connect_failure(server, options(TlsPolicy::required_verified));
     EXPECT_EQ(f.stage, Stage::tls_handshake);
@@ -615,11 +664,12 @@ TEST_F(ClientTest, AuthLoginOverTlsWhenPlainIsNotOffered) {
 
 TEST_F(ClientTest, AuthPlainRefusedIsReported) {
     FakeServer server(
-        io, {send(kGreeting), expect(kHelo), send(ehlo_reply("250-STARTTLS\r\n")),
-             expect("STARTTLS"), send("220 Ready\r\n"), starttls(), expect(kHelo),
-             send(ehlo_reply("250-AUTH LOGIN PLAIN\r\n")),
-             expect("AUTH PLAIN AHJlbGF5LXVzZXIAcmVsYXktcHc="),
-             send("535 5.7.8 Authentication credentials invalid\r\n"), expect(kQuit), send(kBye)},
+        io,
+        {send(kGreeting), expect(kHelo), send(ehlo_reply("250-STARTTLS\r\n")), expect("STARTTLS"),
+         send("220 Ready\r\n"), starttls(), expect(kHelo),
+         send(ehlo_reply("250-AUTH LOGIN PLAIN\r\n")),
+         expect("AUTH PLAIN AHJlbGF5LXVzZXIAcmVsYXktcHc="),
+         send("535 5.7.8 Authentication credentials invalid\r\n"), expect(kQuit), send(kBye)},
         server_tls());
     auto o = options(TlsPolicy::required);
     o.auth = Credentials{"relay-user", "relay-pw"};
@@ -639,6 +689,16 @@ TEST_F(ClientTest, CredentialsAreNeverSentWithoutTls) {
     EXPECT_EQ(f.stage, Stage::auth);
     EXPECT_EQ(f.detail, "credentials are only ever sent over TLS");
     EXPECT_THAT(server.received(), ElementsAre(kHelo, kQuit));
+}
+
+TEST_F(ClientTest, AnUnreadableCaFileIsAConfigurationError) {
+    try {
+        net::make_client_tls_context(dir / "missing.pem");
+        ADD_FAILURE() << "no error";
+    } catch (const sealbox::Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::config);
+        EXPECT_THAT(e.what(), HasSubstr("missing.pem"));
+    }
 }
 
 TEST_F(ClientTest, ConnectionRefused) {

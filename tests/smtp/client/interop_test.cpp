@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/x509.h>
 
 #include "net/tls.h"
 #include "server/self_signed_cert.h"
@@ -61,6 +62,7 @@ class InteropTest : public sealbox::smtp::test::SessionTest {
 
     struct Conversation {
         std::string tls_version;
+        std::string peer_name;  // the CN of the certificate the server showed
         bool verified = false;
         Extensions extensions;
         std::vector<MessageResult> results;
@@ -73,6 +75,13 @@ class InteropTest : public sealbox::smtp::test::SessionTest {
             auto c = co_await SmtpClient::connect(client_io.get_executor(), endpoint(), o);
             s.tls_version = c->tls_version();
             s.verified = c->certificate_verified();
+            if (X509* peer =
+                    c->native_tls() ? SSL_get0_peer_certificate(c->native_tls()) : nullptr) {
+                char name[256] = "";
+                X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, name,
+                                          sizeof name);
+                s.peer_name = name;
+            }
             s.extensions = c->extensions();
             for (const auto& m : messages) {
                 s.results.push_back(co_await c->send(m));
@@ -114,6 +123,7 @@ TEST_F(InteropTest, MessageArrivesByteExactOverStarttls) {
     Conversation s = deliver(options(TlsPolicy::opportunistic), {m});
     EXPECT_EQ(s.tls_version, "TLSv1.3");
     EXPECT_FALSE(s.verified);
+    EXPECT_EQ(s.peer_name, "mx.example.test");  // the chain is there for DANE to check
     // After STARTTLS, the EHLO over TLS: REQUIRETLS is only offered there.
     EXPECT_TRUE(s.extensions.requiretls);
     EXPECT_FALSE(s.extensions.starttls);
@@ -147,9 +157,10 @@ TEST_F(InteropTest, MessageArrivesByteExactOverStarttls) {
 
 TEST_F(InteropTest, ReusesTheConnectionAfterAFailedTransaction) {
     start(Mode::smtp);
-    Conversation s = deliver(options(TlsPolicy::opportunistic),
-                        {message({"nobody@example.test"}), message({"alice@example.test"}),
-                         message({"remote@elsewhere.example"}), message({"bob@example.test"})});
+    Conversation s =
+        deliver(options(TlsPolicy::opportunistic),
+                {message({"nobody@example.test"}), message({"alice@example.test"}),
+                 message({"remote@elsewhere.example"}), message({"bob@example.test"})});
     ASSERT_EQ(s.results.size(), 4U);
     EXPECT_EQ(s.results[0].recipients[0].reply.code, 550);
     EXPECT_EQ(s.results[1].recipients[0].reply.code, 250);
