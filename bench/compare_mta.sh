@@ -7,6 +7,7 @@
 # Environment: CONNECTIONS (8), MESSAGES (2000), SIZES ("4096 65536"), ACCOUNTS (10),
 # ROUNDS (1), SYSTEMS (all five below, in this order), KEEP=1 to keep the scratch directory,
 # SEALBOX_BIN and SMTP_LOAD_BIN to take the programs from elsewhere than BUILD_DIR,
+# SEALBOX_WORKERS for Sealbox's server.worker_threads (4),
 # PERF=cpu (perf record -g) or PERF=syscalls (perf trace -s) to profile each Sealbox run into
 # the scratch directory (use with KEEP=1; both slow Sealbox down, so they are apart and their
 # rates are not comparable; see docs/BENCHMARKS.md).
@@ -94,7 +95,7 @@ start_sealbox() {  # start_sealbox NAME SMTP LMTP SUBMISSION
     local dir=$work/$1
     mkdir -p "$dir"
     {
-        printf '[server]\nhostname = "mx.%s"\n\n' "$domain"
+        printf '[server]\nhostname = "mx.%s"\nworker_threads = %s\n\n' "$domain" "${SEALBOX_WORKERS:-4}"
         # Delivery never runs Argon2id; cheap parameters only make account creation fast.
         printf '[accounts]\nargon2_opslimit = 1\nargon2_memlimit = "8M"\nunlock_idle = "2h"\n\n'
         printf '[log]\nfile = "%s/serve.log"\n' "$dir"
