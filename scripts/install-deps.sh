@@ -7,7 +7,7 @@ packages=(
     libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev libtomlplusplus-dev
     libspdlog-dev libfmt-dev libcli11-dev libgmime-3.0-dev libunbound-dev dns-root-data
     libgtest-dev libgmock-dev libbenchmark-dev
-    python3 python3-aiosmtpd swaks openssl sqlite3
+    python3 python3-aiosmtpd swaks libnet-ssleay-perl openssl sqlite3
 )
 
 missing=()
