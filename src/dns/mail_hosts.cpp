@@ -1,6 +1,7 @@
 #include "dns/mail_hosts.h"
 
 #include <fmt/format.h>
+#include <idn2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -112,9 +113,17 @@ asio::awaitable<MailHosts> find_mail_hosts(Resolver& resolver, std::string domai
         domain.pop_back();
     }
     if (!is_ascii(domain)) {
-        co_return fail(
-            MailHostsResult::no_such_domain,
-            fmt::format("{}: internationalized domain names must be given as A-labels", domain));
+        // RFC 6531 §3.7.1: an SMTPUTF8 address may carry U-labels; DNS wants A-labels
+        // (IDNA2008, RFC 5891 §4), through libidn2.
+        char* a_labels = nullptr;
+        int rc = idn2_to_ascii_8z(domain.c_str(), &a_labels, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+        if (rc != IDN2_OK) {
+            co_return fail(MailHostsResult::no_such_domain,
+                           fmt::format("{}: not a valid internationalized domain name ({})", domain,
+                                       idn2_strerror(rc)));
+        }
+        domain = a_labels;
+        idn2_free(a_labels);
     }
     if (!is_domain_name(domain)) {
         co_return fail(MailHostsResult::no_such_domain,

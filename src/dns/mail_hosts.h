@@ -39,7 +39,8 @@ struct MailHosts {
 // two queries, and a domain cannot make one message cost unbounded DNS work.
 inline constexpr std::size_t kMaxMailHosts = 10;
 
-// `domain` is a domain name in A-label form (with or without the final dot) or an address
+// `domain` is a domain name, in A-labels or U-labels (converted with IDNA2008), with or without
+// the final dot, or an address
 // literal, "[192.0.2.1]" or "[IPv6:2001:db8::1]" (RFC 5321 §4.1.3), which is its one host.
 // The resolver must outlive the call.
 boost::asio::awaitable<MailHosts> find_mail_hosts(Resolver& resolver, std::string domain);

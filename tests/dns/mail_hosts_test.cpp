@@ -105,8 +105,26 @@ TEST_F(MailHostsTest, NoSuchDomainIsPermanent) {
     EXPECT_EQ(find("bad..example.test").result, MailHostsResult::no_such_domain);
     EXPECT_EQ(find("under_score.example.test").result, MailHostsResult::no_such_domain);
     EXPECT_EQ(find("exa\\109ple.test").result, MailHostsResult::no_such_domain);
-    EXPECT_EQ(find("bücher.test").result, MailHostsResult::no_such_domain);
     EXPECT_EQ(find("").result, MailHostsResult::no_such_domain);
+    // Not a valid IDNA2008 name: a symbol, and a label of nothing but a combining mark.
+    EXPECT_EQ(find("\xe2\x98\x83.test").result, MailHostsResult::no_such_domain);
+    EXPECT_EQ(find("\xcc\x81.test").result, MailHostsResult::no_such_domain);
+}
+
+// RFC 6531 §3.7.1: a UTF-8 domain is looked up by its A-labels (IDNA2008).
+TEST_F(MailHostsTest, InternationalizedDomainsAreLookedUpAsALabels) {
+    resolver(
+        {"xn--bcher-kva.test. MX 10 mx.xn--bcher-kva.test.", "mx.xn--bcher-kva.test. A 192.0.2.7"});
+    MailHosts found = find(
+        "b\xc3\xbc"
+        "cher.test");
+    ASSERT_EQ(found.result, MailHostsResult::ok) << found.detail;
+    EXPECT_EQ(names(found), std::vector<std::string>{"mx.xn--bcher-kva.test"});
+    // The same name decomposed (u + combining diaeresis) is normalised to the same A-labels.
+    EXPECT_EQ(find("bu\xcc\x88"
+                   "cher.test")
+                  .result,
+              MailHostsResult::ok);
 }
 
 // RFC 5321 §5.1: MX hosts none of which has an address are an error, and the domain's own
