@@ -48,6 +48,20 @@ void add_mailbox_commands(CLI::App& app, Runtime& rt) {
             }
         });
     });
+
+    auto uid = std::make_shared<std::int64_t>(0);
+    auto* show = mailbox->add_subcommand("show", "Print one message as it was delivered");
+    show->add_option("address", args->address, "user@domain")->required();
+    show->add_option("uid", *uid, "UID, as `mailbox list` prints it")->required();
+    show->add_option("--folder", *folder, "Folder (default INBOX)");
+    show->add_flag("--password-stdin", args->password_stdin,
+                   "Read the password from the first line of standard input");
+    show->callback([&rt, args, folder, uid] {
+        SecretLine password = read_secret_line(args->password_stdin, "Password: ");
+        auto session = rt.store().login(args->address, password.view());
+        std::cout << session->account().with_store(
+            [&](store::MailboxStore& s) { return s.read(*folder, *uid); });
+    });
 }
 
 }  // namespace sealbox::cli

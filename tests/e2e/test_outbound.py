@@ -163,6 +163,21 @@ local_data = ["remote.test. MX 10 mx.remote.test.", "mx.remote.test. A 127.0.0.1
         # One report per destination, in Alice's inbox.
         self.assertEqual(self.inbox("alice@example.test", "alice-pw"), 3)
         self.assertEqual(self.remote.received, [])
+        reports = [self.sealbox("mailbox", "show", "alice@example.test", uid, "--password-stdin",
+                                stdin="alice-pw\n").stdout
+                   for uid in ["1", "2", "3"]]
+        remote = next(r for r in reports if "Final-Recipient: rfc822; nobody@remote.test" in r)
+        self.assertTrue(remote.startswith("Return-Path: <>\r\n"), remote[:100])
+        self.assertIn("Subject: Undelivered Mail Returned to Sender\r\n", remote)
+        self.assertIn("Content-Type: multipart/report; report-type=delivery-status;", remote)
+        self.assertIn("Final-Recipient: rfc822; nobody@remote.test\r\nAction: failed\r\n"
+                      "Status: 5.1.1\r\nRemote-MTA: dns; mx.remote.test\r\n"
+                      "Diagnostic-Code: smtp; 550 5.1.1 No such user\r\n", remote)
+        self.assertIn("Content-Type: message/rfc822\r\n", remote)
+        self.assertIn("Subject: outbound test", remote)  # the returned message
+        null_mx = next(r for r in reports if "Final-Recipient: rfc822; x@nullmx.test" in r)
+        self.assertIn("Status: 5.1.10\r\n", null_mx)
+        self.assertNotIn("Diagnostic-Code", null_mx)  # no server said anything
 
     def test_forwarding_alias_relays_inbound_mail_with_the_original_sender(self):
         with smtplib.SMTP("127.0.0.1", self.ports["smtp"], timeout=30) as s:
