@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Sealbox needs to build, test and run; skips what is present.
+# Installs the Debian 12 packages Sealbox needs to build, test and run, and any packages named as
+# arguments (install-bench-deps.sh); skips what is present.
 set -euo pipefail
 
 packages=(
+    "$@"
     build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
     libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev libtomlplusplus-dev
     libspdlog-dev libfmt-dev libcli11-dev libgmime-3.0-dev libunbound-dev libidn2-dev dns-root-data
