@@ -60,18 +60,7 @@ Notify notify_of(std::int64_t bits) {
 QueueStore::QueueStore(const std::filesystem::path& path, const crypto::SecretBytes& key)
     : db_(store::open_encrypted_database(path, key, "outbound queue")) {
     db_.exec("PRAGMA foreign_keys=ON");
-    auto version = db_.prepare("PRAGMA user_version");
-    version.step();
-    std::int64_t current = version.int64(0);
-    if (current > kSchemaVersion) {
-        throw Error(ErrorCode::corrupt, "outbound queue was written by a newer Sealbox");
-    }
-    if (current < kSchemaVersion) {
-        store::Transaction tx(db_);
-        db_.exec(kSchema);
-        db_.exec("PRAGMA user_version = 1");
-        tx.commit();
-    }
+    store::ensure_schema(db_, kSchemaVersion, kSchema);
 }
 
 std::int64_t QueueStore::enqueue(const Envelope& envelope, const std::vector<Recipient>& recipients,

@@ -67,26 +67,15 @@ MailboxStore::MailboxStore(const std::filesystem::path& path, const crypto::Secr
                            const std::string& label)
     : db_(open_encrypted_database(path, key, label)) {
     db_.exec("PRAGMA foreign_keys=ON");
-    auto version = db_.prepare("PRAGMA user_version");
-    version.step();
-    std::int64_t current = version.int64(0);
-    if (current > kSchemaVersion) {
-        throw Error(ErrorCode::corrupt, label + " was written by a newer Sealbox");
-    }
-    if (current == kSchemaVersion) {
-        return;
-    }
-    Transaction tx(db_);
-    db_.exec(kSchema);
-    auto uidvalidity = static_cast<std::int64_t>(std::time(nullptr));
-    auto insert =
-        db_.prepare("INSERT INTO folders(name, uidvalidity, special_use) VALUES(?, ?, ?)");
-    for (const auto& f : kDefaultFolders) {
-        insert.bind(1, f.name).bind(2, uidvalidity).bind(3, f.special_use).run();
-        insert.reset();
-    }
-    db_.exec("PRAGMA user_version = 1");
-    tx.commit();
+    ensure_schema(db_, kSchemaVersion, kSchema, [this] {
+        auto uidvalidity = static_cast<std::int64_t>(std::time(nullptr));
+        auto insert =
+            db_.prepare("INSERT INTO folders(name, uidvalidity, special_use) VALUES(?, ?, ?)");
+        for (const auto& f : kDefaultFolders) {
+            insert.bind(1, f.name).bind(2, uidvalidity).bind(3, f.special_use).run();
+            insert.reset();
+        }
+    });
 }
 
 std::vector<FolderInfo> MailboxStore::folders() {

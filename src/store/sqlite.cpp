@@ -1,5 +1,6 @@
 #include "store/sqlite.h"
 
+#include <string>
 #include <utility>
 
 #include "core/error.h"
@@ -196,6 +197,28 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     db_.exec("COMMIT");
     done_ = true;
+}
+
+void ensure_schema(Database& db, int version, const char* schema,
+                   const std::function<void()>& seed) {
+    auto current_version = db.prepare("PRAGMA user_version");
+    current_version.step();
+    std::int64_t current = current_version.int64(0);
+    current_version.reset();
+    if (current > version) {
+        throw Error(ErrorCode::corrupt, db.label() + " was written by a newer Sealbox");
+    }
+    if (current == version) {
+        return;
+    }
+    Transaction tx(db);
+    db.exec(schema);
+    if (seed) {
+        seed();
+    }
+    // A pragma takes no bound parameter; `version` is the caller's constant.
+    db.exec(("PRAGMA user_version = " + std::to_string(version)).c_str());
+    tx.commit();
 }
 
 }  // namespace sealbox::store

@@ -83,6 +83,12 @@ class Database {
     std::function<std::string()> describe_failure_;
 };
 
+// Creates the schema of a new database (user_version 0) and sets user_version to `version`, in
+// one transaction that also runs `seed`; refuses a database written by a newer Sealbox with
+// Error(corrupt) naming db.label().
+void ensure_schema(Database& db, int version, const char* schema,
+                   const std::function<void()>& seed = {});
+
 // While it lives, commits on `db` are not synced (WAL with synchronous=NORMAL: still atomic and
 // consistent after a crash, but the last ones may be lost); for writes that a GroupSync flush
 // makes durable before anyone relies on them.
