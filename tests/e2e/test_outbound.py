@@ -3,7 +3,10 @@ MX of remote.test on 127.0.0.1, found through local DNS data; delivery over STAR
 4xx, delivery reports after a 5xx, null MX and unknown domains, forwarding aliases, and
 `sealbox queue`."""
 
+import asyncio
 import os
+import re
+import signal
 import smtplib
 import ssl
 import subprocess
@@ -43,6 +46,7 @@ class RemoteServer:
         self.received = []
         self.replies = {}
         self.attempts = {}
+        self.slow = False
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -56,6 +60,8 @@ class RemoteServer:
         return answer
 
     async def handle_DATA(self, server, session, envelope):
+        if self.slow:
+            await asyncio.sleep(0.3)
         with self.lock:
             self.received.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                                   "content": envelope.original_content, "tls": session.ssl is not None,
@@ -187,6 +193,34 @@ local_data = ["remote.test. MX 10 mx.remote.test.", "mx.remote.test. A 127.0.0.1
         got = self.remote.wait_for(1)[0]
         self.assertEqual(got["from"], "sender@elsewhere.test")
         self.assertEqual(got["to"], ["carol@remote.test"])
+
+    def test_kill_9_loses_no_queued_message(self):
+        self.remote.slow = True  # so that deliveries are in flight when the server dies
+        acknowledged = []
+        for n in range(20):
+            m = EmailMessage()
+            m["From"] = "alice@example.test"
+            m["To"] = "bob@remote.test"
+            m["Message-ID"] = f"<kill-{n}@example.test>"
+            m.set_content("queued\n")
+            with smtplib.SMTP("127.0.0.1", self.ports["submission"], timeout=30) as s:
+                s.starttls(context=no_verify())
+                s.login("alice@example.test", "alice-pw")
+                if s.sendmail("alice@example.test", ["bob@remote.test"],
+                              m.as_bytes(policy=policy.SMTP)) == {}:
+                    acknowledged.append(m["Message-ID"])
+        self.server.send_signal(signal.SIGKILL)
+        self.server.wait()
+        with self.remote.lock:
+            before_kill = len(self.remote.received)
+        self.assertLess(before_kill, 20, "everything was delivered before the kill")
+        self.start_server()
+        self.wait_for_empty_queue(timeout=60)
+        received = [re.search(rb"Message-ID: (<[^>]+>)", r["content"]).group(1).decode()
+                    for r in self.remote.received]
+        self.assertEqual(len(acknowledged), 20)
+        # At least once each: a message in flight at the kill may arrive twice, never not at all.
+        self.assertEqual(sorted(set(received)), sorted(acknowledged))
 
     def test_queue_commands_show_retry_and_delete(self):
         self.remote.replies["stuck@remote.test"] = ["452 4.2.2 Mailbox full"]
