@@ -164,6 +164,47 @@ std::string MailboxStore::read(std::string_view folder, std::int64_t uid) {
     return s.text(0);
 }
 
+std::vector<std::int64_t> MailboxStore::remove(std::string_view folder,
+                                               std::span<const std::int64_t> uids) {
+    std::int64_t fid = folder_id(folder);
+    auto take =
+        db_.prepare("DELETE FROM messages WHERE folder_id = ? AND uid = ? RETURNING content_id");
+    auto release =
+        db_.prepare("UPDATE contents SET refcount = refcount - 1 WHERE id = ? RETURNING refcount");
+    auto drop = db_.prepare("DELETE FROM contents WHERE id = ?");
+    auto modseq = db_.prepare(
+        "UPDATE folders SET highestmodseq = highestmodseq + 1 WHERE id = ? "
+        "RETURNING highestmodseq");
+    auto record =
+        db_.prepare("INSERT OR REPLACE INTO expunged(folder_id, uid, modseq) VALUES(?, ?, ?)");
+    std::vector<std::int64_t> removed;
+    for (std::int64_t uid : uids) {
+        take.bind(1, fid).bind(2, uid);
+        if (!take.step()) {
+            take.reset();
+            continue;
+        }
+        std::int64_t content = take.int64(0);
+        take.reset();
+        release.bind(1, content);
+        release.step();
+        bool unused = release.int64(0) <= 0;
+        release.reset();
+        if (unused) {
+            drop.bind(1, content).run();
+            drop.reset();
+        }
+        modseq.bind(1, fid);
+        modseq.step();
+        std::int64_t seq = modseq.int64(0);
+        modseq.reset();
+        record.bind(1, fid).bind(2, uid).bind(3, seq).run();
+        record.reset();
+        removed.push_back(uid);
+    }
+    return removed;
+}
+
 std::vector<std::uint8_t> MailboxStore::summary(std::string_view folder, std::int64_t uid) {
     auto s = db_.prepare(
         "SELECT c.summary FROM messages m JOIN contents c ON c.id = m.content_id "

@@ -65,6 +65,10 @@ class MailboxStore {
     std::int64_t append(std::string_view folder, const NewMessage& message);
     std::vector<MessageInfo> messages(std::string_view folder);
     std::string read(std::string_view folder, std::int64_t uid);
+    // Removes these messages whatever their flags (POP3 DELE at QUIT; IMAP EXPUNGE picks the
+    // \Deleted ones first); each removal gets its own MODSEQ in `expunged` (RFC 7162 §3.2.10).
+    // Returns the UIDs that existed and are now gone. The caller runs it in a transaction.
+    std::vector<std::int64_t> remove(std::string_view folder, std::span<const std::int64_t> uids);
     std::vector<std::uint8_t> summary(std::string_view folder, std::int64_t uid);
 
     // Bytes of all messages, for quota accounting.
