@@ -112,11 +112,6 @@ void append_addresses(InternetAddressList* list, std::vector<Address>& out) {
     }
 }
 
-void initialize_gmime() {
-    static std::once_flag initialized;
-    std::call_once(initialized, [] { g_mime_init(); });
-}
-
 void on_invalid_content_type(gint64, GMimeParserWarning warning, const gchar*, gpointer invalid) {
     if (warning == GMIME_WARN_INVALID_CONTENT_TYPE) {
         *static_cast<bool*>(invalid) = true;
@@ -137,6 +132,11 @@ bool is_valid_media_type(const std::string& value) {
 }
 
 }  // namespace
+
+void initialize_gmime() {
+    static std::once_flag initialized;
+    std::call_once(initialized, [] { g_mime_init(); });
+}
 
 std::optional<MediaType> parse_content_type(const std::string& value) {
     if (value.empty()) {

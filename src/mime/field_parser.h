@@ -22,6 +22,9 @@ struct Disposition {
     Parameters params;
 };
 
+// g_mime_init(), once per process; every user of GMime calls it first.
+void initialize_gmime();
+
 // nullopt when the value is not a syntactically valid media type.
 std::optional<MediaType> parse_content_type(const std::string& value);
 Disposition parse_content_disposition(const std::string& value);

@@ -16,6 +16,9 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 // Consumed input is dropped from the front of the buffer once it is this large, so the buffer
 // never holds more than one read beyond what the session has not consumed yet.
 constexpr std::size_t kCompactAt = 64 * 1024;
+// Inflated octets added per fill() at most: enough for any line, and a bound on what a
+// compressed "bomb" can make the server hold at once.
+constexpr std::size_t kInflateStep = 64 * 1024;
 
 }  // namespace
 
@@ -90,21 +93,46 @@ asio::awaitable<bool> Connection::fill() {
         buffer_.erase(0, start_);
         start_ = 0;
     }
-    std::size_t old_size = buffer_.size();
-    buffer_.resize(old_size + kReadChunk);
-    auto space = asio::buffer(buffer_.data() + old_size, kReadChunk);
-    boost::system::error_code ec;
-    std::size_t n =
-        tls_ ? co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec))
-             : co_await plain_->async_read_some(space,
-                                                asio::redirect_error(asio::use_awaitable, ec));
-    buffer_.resize(old_size + n);
-    if (ec || n == 0) {
-        close();
-        co_return false;
+    for (;;) {
+        if (deflate_ && deflate_->has_pending()) {
+            std::size_t before = buffer_.size();
+            if (!deflate_->inflate_into(buffer_, kInflateStep)) {
+                close();
+                co_return false;
+            }
+            if (buffer_.size() > before) {
+                touch();
+                co_return true;
+            }
+        }
+        std::size_t old_size = buffer_.size();
+        buffer_.resize(old_size + kReadChunk);
+        auto space = asio::buffer(buffer_.data() + old_size, kReadChunk);
+        boost::system::error_code ec;
+        std::size_t n = tls_ ? co_await tls_->async_read_some(
+                                   space, asio::redirect_error(asio::use_awaitable, ec))
+                             : co_await plain_->async_read_some(
+                                   space, asio::redirect_error(asio::use_awaitable, ec));
+        buffer_.resize(old_size + n);
+        if (ec || n == 0) {
+            close();
+            co_return false;
+        }
+        if (!deflate_) {
+            touch();
+            co_return true;
+        }
+        deflate_->feed(std::string_view(buffer_).substr(old_size));
+        buffer_.resize(old_size);
     }
-    touch();
-    co_return true;
+}
+
+void Connection::start_compression() {
+    deflate_ = std::make_unique<Deflate>();
+    // Whatever the client sent after the command was sent compressed (RFC 4978 §3).
+    deflate_->feed(buffered());
+    buffer_.clear();
+    start_ = 0;
 }
 
 void Connection::consume(std::size_t n) {
@@ -153,6 +181,11 @@ asio::awaitable<std::optional<Line>> Connection::read_line(std::size_t max_lengt
 
 asio::awaitable<void> Connection::write(std::string_view data) {
     touch();
+    std::string compressed;
+    if (deflate_) {
+        compressed = deflate_->compress(data);
+        data = compressed;
+    }
     if (tls_) {
         co_await asio::async_write(*tls_, asio::buffer(data), asio::use_awaitable);
     } else {

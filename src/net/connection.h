@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "net/deflate.h"
+
 namespace sealbox::net {
 
 struct Line {
@@ -23,7 +25,7 @@ struct Line {
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
-public:
+  public:
     Connection(boost::asio::ip::tcp::socket socket, std::chrono::milliseconds idle_timeout);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -52,6 +54,11 @@ public:
     bool timed_out() const { return timed_out_; }
     void close();
 
+    // From now on every octet either way is DEFLATE-compressed (IMAP COMPRESS, RFC 4978 §3).
+    // Call after writing the response that accepts it.
+    void start_compression();
+    bool compressed() const { return deflate_ != nullptr; }
+
     bool is_tls() const { return tls_.has_value(); }
     std::string tls_version() const;  // "TLSv1.3", or empty
     std::string tls_cipher() const;
@@ -59,7 +66,7 @@ public:
     std::uint16_t local_port() const { return local_port_; }
     boost::asio::any_io_executor executor() { return timer_.get_executor(); }
 
-private:
+  private:
     boost::asio::awaitable<void> watchdog();
     void touch() { deadline_ = std::chrono::steady_clock::now() + idle_timeout_; }
     boost::asio::ip::tcp::socket& socket();
@@ -75,6 +82,7 @@ private:
     bool timed_out_ = false;
     std::string buffer_;
     std::size_t start_ = 0;
+    std::unique_ptr<Deflate> deflate_;
     std::string remote_ip_;
     std::uint16_t local_port_ = 0;
 };

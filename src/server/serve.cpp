@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -16,13 +17,17 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "dns/resolver.h"
+#include "imap/session/handler.h"
 #include "net/auth_throttle.h"
 #include "net/listener.h"
 #include "net/rate_limit.h"
 #include "net/tls.h"
+#include "pop3/session/handler.h"
 #include "queue/delivery_agent.h"
 #include "queue/queue_store.h"
 #include "server/demo_account.h"
+#include "server/imap_mail_service.h"
+#include "server/pop3_mail_service.h"
 #include "server/self_signed_cert.h"
 #include "server/smtp_mail_service.h"
 #include "smtp/session/handler.h"
@@ -80,6 +85,44 @@ smtp::SessionConfig smtp_session_config(const Config& config, const std::string&
     c.bare_line_endings = config.smtp.normalize_bare_line_endings ? smtp::BareLineEndings::normalize
                                                                   : smtp::BareLineEndings::reject;
     return c;
+}
+
+// "pop3" offers STLS (RFC 2595 §4), "pop3s" is TLS from the start (RFC 8314 §3.3).
+std::unique_ptr<net::Listener> pop3_listener(boost::asio::io_context& io, const Config& config,
+                                             const std::string& name,
+                                             std::shared_ptr<net::TlsContextProvider> tls,
+                                             pop3::SessionServices services) {
+    const ListenerConfig& listener = config.listeners.at(name);
+    pop3::SessionConfig c;
+    c.name = name;
+    c.hostname = config.server.hostname;
+    c.max_line_length = static_cast<std::size_t>(listener.max_line_length);
+    c.max_bad_commands = listener.max_bad_commands;
+    c.idle_timeout = listener.idle_timeout;
+    net::ListenerSpec spec{name, listener, name == "pop3s", pop3::busy_response()};
+    return std::make_unique<net::Listener>(io, std::move(spec), std::move(tls),
+                                           pop3::session_handler(std::move(c), services));
+}
+
+// "imap" offers STARTTLS and no login before it (RFC 9051 §6.2.1), "imaps" is TLS from the
+// start (RFC 8314 §3.3).
+std::unique_ptr<net::Listener> imap_listener(boost::asio::io_context& io, const Config& config,
+                                             const std::string& name, imap::Mode mode,
+                                             std::shared_ptr<net::TlsContextProvider> tls,
+                                             imap::SessionServices services) {
+    const ListenerConfig& listener = config.listeners.at(name);
+    imap::SessionConfig c;
+    c.name = name;
+    c.mode = mode;
+    // RFC 7162 §4: command lines of at least 8192 octets.
+    c.max_line_length = static_cast<std::size_t>(std::max(listener.max_line_length, 8192));
+    c.max_bad_commands = listener.max_bad_commands;
+    // RFC 9051 §5.4: at least 30 minutes after login, whatever the listener's idle timeout.
+    c.authenticated_idle_timeout =
+        std::max<std::chrono::milliseconds>(listener.idle_timeout, std::chrono::minutes(30));
+    net::ListenerSpec spec{name, listener, mode == imap::Mode::imaps, imap::busy_reply()};
+    return std::make_unique<net::Listener>(io, std::move(spec), std::move(tls),
+                                           imap::session_handler(std::move(c), services));
 }
 
 // The first line of the file, so that the configuration itself holds no password.
@@ -149,6 +192,8 @@ int serve(const Config& config, store::MailStore& store) {
     net::RateLimit submissions(config.submission.messages_per_hour, std::chrono::hours(1));
     StoreMailService mail(
         store, *queue, [&agent] { agent.wake(); }, submissions);
+    StoreMaildropService maildrops(store);
+    StoreImapService imap_mail(store);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -181,6 +226,16 @@ int serve(const Config& config, store::MailStore& store) {
     std::vector<std::unique_ptr<net::Listener>> listeners;
     for (const auto& [name, listener] : config.listeners) {
         if (!listener.enabled) {
+            continue;
+        }
+        if (auto imap_mode = imap::mode_for_listener(name)) {
+            listeners.push_back(imap_listener(io, config, name, *imap_mode, tls,
+                                              {imap_mail, workers, throttle, tls}));
+            continue;
+        }
+        if (pop3::is_pop3_listener(name)) {
+            listeners.push_back(
+                pop3_listener(io, config, name, tls, {maildrops, workers, throttle, tls}));
             continue;
         }
         auto mode = smtp::mode_for_listener(name);

@@ -7,6 +7,7 @@
 
 #include "core/address.h"
 #include "mime/message_summary.h"
+#include "mime/searchable_text.h"
 
 namespace sealbox::store {
 namespace {
@@ -19,6 +20,59 @@ std::string_view domain_part(std::string_view address) {
 }
 
 }  // namespace
+
+// One message on its way into mailboxes: what is derived from it is computed once, and only
+// when a mailbox needs it (a spooled copy needs no searchable text yet).
+struct MailStore::PreparedMessage {
+    PreparedMessage(std::string_view raw, std::int64_t internal_date)
+        : raw(raw), internal_date(internal_date) {}
+
+    std::string_view raw;
+    std::int64_t internal_date = 0;
+    std::vector<std::uint8_t> summary;
+    std::optional<mime::SearchableText> text;
+
+    NewMessage new_message() {
+        NewMessage out;
+        out.raw = raw;
+        out.summary = summary_bytes();
+        out.internal_date = internal_date;
+        out.text = &indexable();
+        return out;
+    }
+
+    const std::vector<std::uint8_t>& summary_bytes() {
+        if (summary.empty()) {
+            summary = mime::serialize(mime::summarize(raw));
+        }
+        return summary;
+    }
+    const mime::SearchableText& indexable() {
+        if (!text) {
+            text = indexable_text(raw);
+        }
+        return *text;
+    }
+};
+
+std::uint64_t UnlockedAccount::add_watcher(std::function<void()> on_change) {
+    std::lock_guard lock(watchers_mutex_);
+    std::uint64_t id = next_watcher_++;
+    watchers_.emplace(id, std::move(on_change));
+    return id;
+}
+
+void UnlockedAccount::remove_watcher(std::uint64_t id) {
+    std::lock_guard lock(watchers_mutex_);
+    watchers_.erase(id);
+}
+
+void UnlockedAccount::notify() {
+    std::lock_guard lock(watchers_mutex_);
+    for (const auto& [id, on_change] : watchers_) {
+        on_change();
+    }
+}
 
 MailStore::MailStore(std::unique_ptr<Directory> directory, StoreOptions options)
     : directory_(std::move(directory)),
@@ -267,6 +321,8 @@ std::shared_ptr<AccountSession> MailStore::login(std::string_view address,
     } catch (const Error&) {
         throw Error(ErrorCode::auth_failed, kAuthFailed);
     }
+    // Several first logins at once open the mailbox once, not once each.
+    std::unique_lock opening(opening_mutex_);
     auto shared = unlocked(account->key_id);
     bool opened_here = !shared;
     if (opened_here) {
@@ -281,6 +337,7 @@ std::shared_ptr<AccountSession> MailStore::login(std::string_view address,
         shared = entry.account;
         ++entry.sessions;
     }
+    opening.unlock();
     auto session = std::make_shared<AccountSession>(*this, shared);
     merge_spool(*shared);
     if (opened_here) {
@@ -307,6 +364,7 @@ void MailStore::merge_spool(UnlockedAccount& account) {
         return;
     }
     std::vector<std::string> merged;
+    std::size_t appended = 0;
     account.with_store([&](MailboxStore& store) {
         Transaction tx(store.database());
         for (const auto& name : names) {
@@ -324,12 +382,20 @@ void MailStore::merge_spool(UnlockedAccount& account) {
                 continue;
             }
             std::string folder = store.folder(entry.mailbox) ? entry.mailbox : "INBOX";
-            store.append(folder, {entry.raw, entry.summary, entry.internal_date, 0});
+            NewMessage message;
+            message.raw = entry.raw;
+            message.summary = entry.summary;
+            message.internal_date = entry.internal_date;
+            store.append(folder, message);
             store.record_spool_entry(name);
             merged.push_back(name);
+            ++appended;
         }
         tx.commit();
     });
+    if (appended > 0) {
+        account.notify();
+    }
     // The bookkeeping rows go only after the files are gone, so that a crash in between is
     // recognised on the next merge instead of delivering twice.
     spool.remove(merged);
@@ -368,8 +434,8 @@ std::vector<DeliveryResult> MailStore::deliver(std::string_view raw,
                                                std::string_view folder) {
     std::vector<DeliveryResult> results;
     std::vector<std::string> seen;
-    std::vector<std::uint8_t> summary;
-    auto internal_date = static_cast<std::int64_t>(std::time(nullptr));
+    PreparedMessage message(raw, static_cast<std::int64_t>(std::time(nullptr)));
+    std::vector<std::shared_ptr<UnlockedAccount>> touched;
     for (const auto& address : accounts) {
         DeliveryResult result;
         result.account = address;
@@ -382,10 +448,7 @@ std::vector<DeliveryResult> MailStore::deliver(std::string_view raw,
             if (raw.size() > static_cast<std::size_t>(options_.max_message_bytes)) {
                 throw Error(ErrorCode::invalid_argument, "message exceeds the maximum size");
             }
-            if (summary.empty()) {
-                summary = mime::serialize(mime::summarize(raw));
-            }
-            result = deliver_one(account, raw, summary, folder, internal_date);
+            result = deliver_one(account, message, folder, touched);
         } catch (const Error& e) {
             result.error = e.code();
             result.message = e.what();
@@ -404,17 +467,22 @@ std::vector<DeliveryResult> MailStore::deliver(std::string_view raw,
                     r.message = e.what();
                 }
             }
+            return results;
         }
+    }
+    // Sessions hear of the message only once it is durable.
+    for (const auto& account : touched) {
+        account->notify();
     }
     return results;
 }
 
-DeliveryResult MailStore::deliver_one(const Account& account, std::string_view raw,
-                                      const std::vector<std::uint8_t>& summary,
-                                      std::string_view folder, std::int64_t internal_date) {
+DeliveryResult MailStore::deliver_one(const Account& account, PreparedMessage& message,
+                                      std::string_view folder,
+                                      std::vector<std::shared_ptr<UnlockedAccount>>& touched) {
     DeliveryResult result;
     result.account = account.address;
-    auto size = static_cast<std::int64_t>(raw.size());
+    auto size = static_cast<std::int64_t>(message.raw.size());
     if (!directory_->reserve_quota(account.id, size)) {
         result.error = ErrorCode::quota_exceeded;
         result.message = "mailbox of " + account.address + " is full";
@@ -427,13 +495,15 @@ DeliveryResult MailStore::deliver_one(const Account& account, std::string_view r
                 UnsyncedCommits unsynced(store.database());  // deliver() flushes
                 Transaction tx(store.database());
                 std::string target = store.folder(folder) ? std::string(folder) : "INBOX";
-                store.append(target, {raw, summary, internal_date, 0});
+                store.append(target, message.new_message());
                 tx.commit();
             });
+            touched.push_back(open);
         } else {
             Spool spool(account_dir(account) / "spool", account.key_id);
             spool.append(account.keys.public_key,
-                         {std::string(folder), internal_date, summary, std::string(raw)});
+                         {std::string(folder), message.internal_date, message.summary_bytes(),
+                          std::string(message.raw)});
         }
     } catch (...) {
         directory_->release_quota(account.id, size);
@@ -441,6 +511,39 @@ DeliveryResult MailStore::deliver_one(const Account& account, std::string_view r
     }
     result.delivered = true;
     return result;
+}
+
+std::int64_t MailStore::append(AccountSession& session, std::string_view folder,
+                               std::string_view raw, std::uint32_t flags, std::string_view keywords,
+                               std::int64_t internal_date) {
+    if (raw.size() > static_cast<std::size_t>(options_.max_message_bytes)) {
+        throw Error(ErrorCode::invalid_argument, "message exceeds the maximum size");
+    }
+    UnlockedAccount& account = session.account();
+    const std::int64_t account_id = account.account().id;
+    auto size = static_cast<std::int64_t>(raw.size());
+    PreparedMessage message(raw, internal_date);
+    message.new_message();  // parsed before taking the quota and the lock
+    if (!directory_->reserve_quota(account_id, size)) {
+        throw Error(ErrorCode::quota_exceeded, "mailbox is full");  // RFC 9208 §4.3 OVERQUOTA
+    }
+    std::int64_t uid = 0;
+    try {
+        uid = account.with_store([&](MailboxStore& store) {
+            Transaction tx(store.database());
+            NewMessage added_message = message.new_message();
+            added_message.flags = flags;
+            added_message.keywords = keywords;
+            std::int64_t added = store.append(folder, added_message);
+            tx.commit();
+            return added;
+        });
+    } catch (...) {
+        directory_->release_quota(account_id, size);
+        throw;
+    }
+    account.notify();
+    return uid;
 }
 
 AccountSession::~AccountSession() {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,11 +47,22 @@ class UnlockedAccount {
         return fn(*store_);
     }
 
+    // Change notification, for IMAP IDLE and NOTIFY: `on_change` runs after every committed
+    // change to this mailbox, on the thread that made it, until remove_watcher(id). It must only
+    // schedule work (it runs under a lock that remove_watcher() also takes, so that it never
+    // runs after remove_watcher() returns).
+    std::uint64_t add_watcher(std::function<void()> on_change);
+    void remove_watcher(std::uint64_t id);
+    void notify();
+
   private:
     Account account_;
     crypto::UnlockedKeys keys_;
     std::mutex mutex_;
     std::unique_ptr<MailboxStore> store_;
+    std::mutex watchers_mutex_;
+    std::uint64_t next_watcher_ = 1;
+    std::map<std::uint64_t, std::function<void()>> watchers_;
 };
 
 // Held by a protocol session for as long as it is logged in; keeps the account unlocked.
@@ -107,6 +119,11 @@ class MailStore {
                                         const std::vector<std::string>& accounts,
                                         std::string_view folder = "INBOX");
 
+    // IMAP APPEND (RFC 9051 §6.3.12) into an unlocked account: the quota is checked as for a
+    // delivery (quota_exceeded), the message indexed, and watchers told. Returns the new UID.
+    std::int64_t append(AccountSession& session, std::string_view folder, std::string_view raw,
+                        std::uint32_t flags, std::string_view keywords, std::int64_t internal_date);
+
     // Closes accounts whose last session ended more than unlock_idle ago; returns how many.
     std::size_t close_idle(std::chrono::steady_clock::time_point now);
     std::size_t unlocked_count();
@@ -129,15 +146,17 @@ class MailStore {
                                                    crypto::UnlockedKeys keys);
     void merge_spool(UnlockedAccount& account);
     void release(const std::string& key_id);
-    DeliveryResult deliver_one(const Account& account, std::string_view raw,
-                               const std::vector<std::uint8_t>& summary, std::string_view folder,
-                               std::int64_t internal_date);
+    struct PreparedMessage;
+    DeliveryResult deliver_one(const Account& account, PreparedMessage& message,
+                               std::string_view folder,
+                               std::vector<std::shared_ptr<UnlockedAccount>>& touched);
     void resolve_into(const std::string& key, int depth, RecipientResolution& out);
 
     std::unique_ptr<Directory> directory_;
     StoreOptions options_;
     GroupSync durability_;  // on options_.data_dir: spool files, mailbox WALs, sealbox.db
     std::mutex mutex_;
+    std::mutex opening_mutex_;  // held while an account's mailbox is first opened
     std::map<std::string, Entry> unlocked_;
 };
 

@@ -12,21 +12,27 @@ namespace {
 constexpr int kSchemaVersion = 1;
 
 // RFC 9051 §2.3.1.1 (UIDs, UIDVALIDITY), RFC 7162 (MODSEQ), RFC 6154 (special use),
-// RFC 8474 (OBJECTID: the rowids), RFC 5256 (thread_id).
+// RFC 8474 (OBJECTID: the rowids, never reused thanks to AUTOINCREMENT), RFC 5256 (thread_id:
+// the content id of the message that started the thread).
 constexpr const char* kSchema = R"sql(
 CREATE TABLE folders(
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
     uidvalidity INTEGER NOT NULL,
     uidnext INTEGER NOT NULL DEFAULT 1,
     highestmodseq INTEGER NOT NULL DEFAULT 1,
     special_use TEXT NOT NULL DEFAULT '',
     subscribed INTEGER NOT NULL DEFAULT 1);
+-- The last UIDVALIDITY given out, so that a folder deleted and created again in the same second
+-- still gets a new one (RFC 9051 §2.3.1.1).
+CREATE TABLE uidvalidity_issued(last INTEGER NOT NULL);
 CREATE TABLE contents(
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     raw BLOB NOT NULL,
     summary BLOB NOT NULL,
-    refcount INTEGER NOT NULL);
+    refcount INTEGER NOT NULL,
+    message_id TEXT);
+CREATE INDEX contents_by_message_id ON contents(message_id);
 CREATE TABLE messages(
     id INTEGER PRIMARY KEY,
     folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
@@ -40,14 +46,22 @@ CREATE TABLE messages(
     thread_id INTEGER,
     UNIQUE(folder_id, uid));
 CREATE INDEX messages_by_modseq ON messages(folder_id, modseq);
+CREATE INDEX messages_by_content ON messages(content_id);
 -- Expunged UIDs with the MODSEQ of their removal, for QRESYNC VANISHED (RFC 7162 §3.2.10).
 CREATE TABLE expunged(
     folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
     uid INTEGER NOT NULL,
     modseq INTEGER NOT NULL,
     PRIMARY KEY(folder_id, uid));
--- Full-text index (RFC 9051 §6.4.4 BODY/TEXT); inside the encrypted database like everything else.
-CREATE VIRTUAL TABLE message_text USING fts5(headers, body, content='');
+-- Full-text index (RFC 9051 §6.4.4 BODY/TEXT), rowid = contents.id; inside the encrypted
+-- database like everything else. It stores its text, which confirms the trigram candidates.
+CREATE VIRTUAL TABLE message_text USING fts5(headers, body, tokenize='trigram');
+-- What the user taught the spam filter: a message moved into (to_junk = 1) or out of the \Junk
+-- folder.
+CREATE TABLE junk_training(
+    content_id INTEGER NOT NULL,
+    to_junk INTEGER NOT NULL,
+    at INTEGER NOT NULL);
 CREATE TABLE spool_merged(name TEXT PRIMARY KEY);
 )sql";
 
@@ -61,6 +75,35 @@ constexpr DefaultFolder kDefaultFolders[] = {
     {"Junk", "\\Junk"}, {"Trash", "\\Trash"},   {"Archive", "\\Archive"},
 };
 
+// RFC 6154 §2 attributes a real folder can carry (\All and \Flagged are virtual views).
+constexpr std::string_view kSpecialUses[] = {"\\Archive", "\\Drafts", "\\Junk", "\\Sent",
+                                             "\\Trash"};
+
+bool is_inbox(std::string_view name) {
+    constexpr std::string_view inbox = "INBOX";
+    return name.size() == inbox.size() &&
+           std::equal(name.begin(), name.end(), inbox.begin(),
+                      [](char a, char b) { return (a & ~0x20) == b; });
+}
+
+// Non-empty levels, no control characters; INBOX's spelling is the caller's business.
+void check_name(std::string_view name) {
+    bool ok = !name.empty() && name.front() != kFolderDelimiter &&
+              name.back() != kFolderDelimiter && name.find("//") == std::string_view::npos &&
+              std::none_of(name.begin(), name.end(), [](char c) {
+                  auto u = static_cast<unsigned char>(c);
+                  return u < 0x20 || u == 0x7f;
+              });
+    if (!ok) {
+        throw Error(ErrorCode::invalid_argument, "not a valid mailbox name");
+    }
+}
+
+std::string_view parent_of(std::string_view name) {
+    auto slash = name.rfind(kFolderDelimiter);
+    return slash == std::string_view::npos ? std::string_view() : name.substr(0, slash);
+}
+
 }  // namespace
 
 MailboxStore::MailboxStore(const std::filesystem::path& path, const crypto::SecretBytes& key,
@@ -68,152 +111,183 @@ MailboxStore::MailboxStore(const std::filesystem::path& path, const crypto::Secr
     : db_(open_encrypted_database(path, key, label)) {
     db_.exec("PRAGMA foreign_keys=ON");
     ensure_schema(db_, kSchemaVersion, kSchema, [this] {
-        auto uidvalidity = static_cast<std::int64_t>(std::time(nullptr));
-        auto insert =
-            db_.prepare("INSERT INTO folders(name, uidvalidity, special_use) VALUES(?, ?, ?)");
+        db_.prepare("INSERT INTO uidvalidity_issued(last) VALUES(0)").run();
         for (const auto& f : kDefaultFolders) {
-            insert.bind(1, f.name).bind(2, uidvalidity).bind(3, f.special_use).run();
-            insert.reset();
+            insert_folder(f.name, f.special_use);
         }
     });
 }
 
+std::int64_t MailboxStore::next_uidvalidity() {
+    // 32 bits (RFC 9051 §9 nz-number): Unix time fits until 2106.
+    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    auto s = db_.prepare("UPDATE uidvalidity_issued SET last = max(last + 1, ?) RETURNING last");
+    s.bind(1, now);
+    s.step();
+    return s.int64(0);
+}
+
+std::int64_t MailboxStore::insert_folder(std::string_view name, std::string_view special_use) {
+    std::int64_t uidvalidity = next_uidvalidity();
+    db_.prepare("INSERT INTO folders(name, uidvalidity, special_use) VALUES(?, ?, ?)")
+        .bind(1, name)
+        .bind(2, uidvalidity)
+        .bind(3, special_use)
+        .run();
+    return db_.last_insert_rowid();
+}
+
+namespace {
+constexpr const char* kFolderColumns =
+    "SELECT f.id, f.name, f.uidvalidity, f.uidnext, f.highestmodseq, f.special_use, "
+    "f.subscribed, count(m.id), coalesce(sum(m.size), 0), "
+    "coalesce(sum((m.flags & 1) = 0), 0), coalesce(sum((m.flags & 8) != 0), 0) "
+    "FROM folders f LEFT JOIN messages m ON m.folder_id = f.id ";
+
+FolderInfo folder_row(const Statement& s) {
+    return {s.int64(0),      s.text(1),  s.int64(2), s.int64(3), s.int64(4), s.text(5),
+            s.int64(6) != 0, s.int64(7), s.int64(8), s.int64(9), s.int64(10)};
+}
+}  // namespace
+
 std::vector<FolderInfo> MailboxStore::folders() {
-    auto s = db_.prepare(
-        "SELECT f.id, f.name, f.uidvalidity, f.uidnext, f.highestmodseq, f.special_use, "
-        "f.subscribed, count(m.id), coalesce(sum(m.size), 0) FROM folders f "
-        "LEFT JOIN messages m ON m.folder_id = f.id GROUP BY f.id ORDER BY f.id");
+    auto s = db_.prepare(std::string(kFolderColumns) + "GROUP BY f.id ORDER BY f.name");
     std::vector<FolderInfo> out;
     while (s.step()) {
-        out.push_back({s.int64(0), s.text(1), s.int64(2), s.int64(3), s.int64(4), s.text(5),
-                       s.int64(6) != 0, s.int64(7), s.int64(8)});
+        out.push_back(folder_row(s));
     }
     return out;
 }
 
 std::optional<FolderInfo> MailboxStore::folder(std::string_view name) {
-    for (auto& f : folders()) {
-        if (f.name == name) {
-            return f;
-        }
+    auto s = db_.prepare(std::string(kFolderColumns) + "WHERE f.name = ? GROUP BY f.id");
+    s.bind(1, name);
+    if (!s.step()) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    return folder_row(s);
 }
 
 std::int64_t MailboxStore::folder_id(std::string_view name) {
     auto s = db_.prepare("SELECT id FROM folders WHERE name = ?");
     s.bind(1, name);
     if (!s.step()) {
-        throw Error(ErrorCode::not_found, "no such folder: " + std::string(name));
+        throw Error(ErrorCode::not_found, "no such mailbox");
     }
     return s.int64(0);
 }
 
-std::int64_t MailboxStore::append(std::string_view folder, const NewMessage& message) {
-    std::int64_t fid = folder_id(folder);
-    auto counters = db_.prepare(
-        "UPDATE folders SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1 "
-        "WHERE id = ? RETURNING uidnext - 1, highestmodseq");
-    counters.bind(1, fid);
-    counters.step();
-    std::int64_t uid = counters.int64(0);
-    std::int64_t modseq = counters.int64(1);
-    counters.reset();
-
-    db_.prepare("INSERT INTO contents(raw, summary, refcount) VALUES(?, ?, 1)")
-        .bind_blob(1,
-                   {reinterpret_cast<const std::uint8_t*>(message.raw.data()), message.raw.size()})
-        .bind_blob(2, message.summary)
-        .run();
-    std::int64_t content = db_.last_insert_rowid();
-    db_.prepare(
-           "INSERT INTO messages(folder_id, uid, modseq, flags, internal_date, size, content_id) "
-           "VALUES(?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, fid)
-        .bind(2, uid)
-        .bind(3, modseq)
-        .bind(4, static_cast<std::int64_t>(message.flags))
-        .bind(5, message.internal_date)
-        .bind(6, static_cast<std::int64_t>(message.raw.size()))
-        .bind(7, content)
-        .run();
-    return uid;
-}
-
-std::vector<MessageInfo> MailboxStore::messages(std::string_view folder) {
-    auto s = db_.prepare(
-        "SELECT uid, modseq, flags, keywords, internal_date, size FROM messages "
-        "WHERE folder_id = ? ORDER BY uid");
-    s.bind(1, folder_id(folder));
-    std::vector<MessageInfo> out;
-    while (s.step()) {
-        out.push_back({s.int64(0), s.int64(1), static_cast<std::uint32_t>(s.int64(2)), s.text(3),
-                       s.int64(4), s.int64(5)});
+void MailboxStore::create_folder(std::string_view name, std::string_view special_use) {
+    check_name(name);
+    if (!special_use.empty() && std::find(std::begin(kSpecialUses), std::end(kSpecialUses),
+                                          special_use) == std::end(kSpecialUses)) {
+        // RFC 6154 §5.3: the session answers NO [USEATTR].
+        throw Error(ErrorCode::invalid_argument, "unsupported special-use attribute");
     }
-    return out;
-}
-
-std::string MailboxStore::read(std::string_view folder, std::int64_t uid) {
-    auto s = db_.prepare(
-        "SELECT c.raw FROM messages m JOIN contents c ON c.id = m.content_id "
-        "WHERE m.folder_id = ? AND m.uid = ?");
-    s.bind(1, folder_id(folder)).bind(2, uid);
-    if (!s.step()) {
-        throw Error(ErrorCode::not_found, "no message with UID " + std::to_string(uid));
+    if (is_inbox(name) || folder(name)) {
+        throw Error(ErrorCode::already_exists, "mailbox already exists");
     }
-    return s.text(0);
+    // RFC 9051 §6.3.4: superior names the new one needs are created too.
+    for (auto parent = parent_of(name); !parent.empty(); parent = parent_of(parent)) {
+        if (!is_inbox(parent) && !folder(parent)) {
+            insert_folder(parent, "");
+        }
+    }
+    insert_folder(name, special_use);
 }
 
-std::vector<std::int64_t> MailboxStore::remove(std::string_view folder,
-                                               std::span<const std::int64_t> uids) {
-    std::int64_t fid = folder_id(folder);
-    auto take =
-        db_.prepare("DELETE FROM messages WHERE folder_id = ? AND uid = ? RETURNING content_id");
-    auto release =
-        db_.prepare("UPDATE contents SET refcount = refcount - 1 WHERE id = ? RETURNING refcount");
-    auto drop = db_.prepare("DELETE FROM contents WHERE id = ?");
-    auto modseq = db_.prepare(
+std::int64_t MailboxStore::delete_folder(std::string_view name) {
+    if (is_inbox(name)) {
+        throw Error(ErrorCode::invalid_argument, "INBOX cannot be deleted");  // RFC 9051 §6.3.5
+    }
+    std::int64_t fid = folder_id(name);
+    auto children = db_.prepare("SELECT 1 FROM folders WHERE substr(name, 1, ?) = ? LIMIT 1");
+    std::string prefix = std::string(name) + kFolderDelimiter;
+    children.bind(1, static_cast<std::int64_t>(prefix.size())).bind(2, prefix);
+    if (children.step()) {
+        // RFC 9051 §6.3.5 would keep it as \Noselect; refusing is simpler and leaves no
+        // half-deleted mailbox behind.
+        throw Error(ErrorCode::invalid_argument, "mailbox has children: delete or move them first");
+    }
+    std::vector<std::int64_t> uids;
+    std::int64_t bytes = 0;
+    for (const auto& m : messages(name)) {
+        uids.push_back(m.uid);
+        bytes += m.size;
+    }
+    remove(name, uids);
+    db_.prepare("DELETE FROM folders WHERE id = ?").bind(1, fid).run();
+    return bytes;
+}
+
+void MailboxStore::rename_folder(std::string_view from, std::string_view to) {
+    check_name(to);
+    std::int64_t fid = folder_id(from);
+    if (is_inbox(to) || folder(to)) {
+        throw Error(ErrorCode::already_exists, "mailbox already exists");
+    }
+    std::string from_prefix = std::string(from) + kFolderDelimiter;
+    if (to.starts_with(from_prefix)) {
+        throw Error(ErrorCode::invalid_argument, "cannot move a mailbox into itself");
+    }
+    for (auto parent = parent_of(to); !parent.empty(); parent = parent_of(parent)) {
+        if (!is_inbox(parent) && !folder(parent)) {
+            insert_folder(parent, "");
+        }
+    }
+    if (is_inbox(from)) {
+        // RFC 9051 §6.3.6: INBOX's messages go to a new mailbox (which keeps their UIDs under
+        // its own UIDVALIDITY); INBOX stays, empty, and sessions that have it selected see the
+        // messages expunged (RFC 7162 §3.2.10).
+        std::int64_t target = insert_folder(to, "");
+        auto uids = db_.prepare("SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid");
+        uids.bind(1, fid);
+        std::vector<std::int64_t> moved;
+        while (uids.step()) {
+            moved.push_back(uids.int64(0));
+        }
+        db_.prepare(
+               "UPDATE folders SET (uidnext, highestmodseq) = (SELECT uidnext, highestmodseq "
+               "FROM folders WHERE id = ?) WHERE id = ?")
+            .bind(1, fid)
+            .bind(2, target)
+            .run();
+        db_.prepare("UPDATE messages SET folder_id = ? WHERE folder_id = ?")
+            .bind(1, target)
+            .bind(2, fid)
+            .run();
+        auto record =
+            db_.prepare("INSERT OR REPLACE INTO expunged(folder_id, uid, modseq) VALUES(?, ?, ?)");
+        for (std::int64_t uid : moved) {
+            record.bind(1, fid).bind(2, uid).bind(3, bump_modseq(fid)).run();
+            record.reset();
+        }
+        return;
+    }
+    // The folder keeps its id (RFC 8474 §4: MAILBOXID survives RENAME) and its UIDVALIDITY.
+    db_.prepare("UPDATE folders SET name = ? WHERE id = ?").bind(1, to).bind(2, fid).run();
+    db_.prepare("UPDATE folders SET name = ? || substr(name, ?) WHERE substr(name, 1, ?) = ?")
+        .bind(1, std::string(to) + kFolderDelimiter)
+        .bind(2, static_cast<std::int64_t>(from_prefix.size()) + 1)
+        .bind(3, static_cast<std::int64_t>(from_prefix.size()))
+        .bind(4, from_prefix)
+        .run();
+}
+
+void MailboxStore::set_subscribed(std::string_view name, bool subscribed) {
+    db_.prepare("UPDATE folders SET subscribed = ? WHERE id = ?")
+        .bind(1, std::int64_t{subscribed})
+        .bind(2, folder_id(name))
+        .run();
+}
+
+std::int64_t MailboxStore::bump_modseq(std::int64_t folder_id) {
+    auto s = db_.prepare(
         "UPDATE folders SET highestmodseq = highestmodseq + 1 WHERE id = ? "
         "RETURNING highestmodseq");
-    auto record =
-        db_.prepare("INSERT OR REPLACE INTO expunged(folder_id, uid, modseq) VALUES(?, ?, ?)");
-    std::vector<std::int64_t> removed;
-    for (std::int64_t uid : uids) {
-        take.bind(1, fid).bind(2, uid);
-        if (!take.step()) {
-            take.reset();
-            continue;
-        }
-        std::int64_t content = take.int64(0);
-        take.reset();
-        release.bind(1, content);
-        release.step();
-        bool unused = release.int64(0) <= 0;
-        release.reset();
-        if (unused) {
-            drop.bind(1, content).run();
-            drop.reset();
-        }
-        modseq.bind(1, fid);
-        modseq.step();
-        std::int64_t seq = modseq.int64(0);
-        modseq.reset();
-        record.bind(1, fid).bind(2, uid).bind(3, seq).run();
-        record.reset();
-        removed.push_back(uid);
-    }
-    return removed;
-}
-
-std::vector<std::uint8_t> MailboxStore::summary(std::string_view folder, std::int64_t uid) {
-    auto s = db_.prepare(
-        "SELECT c.summary FROM messages m JOIN contents c ON c.id = m.content_id "
-        "WHERE m.folder_id = ? AND m.uid = ?");
-    s.bind(1, folder_id(folder)).bind(2, uid);
-    if (!s.step()) {
-        throw Error(ErrorCode::not_found, "no message with UID " + std::to_string(uid));
-    }
-    return s.blob(0);
+    s.bind(1, folder_id);
+    s.step();
+    return s.int64(0);
 }
 
 std::int64_t MailboxStore::total_bytes() {

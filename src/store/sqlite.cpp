@@ -22,8 +22,10 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    if (int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                     SQLITE_UTF8);
+    // An empty view may have no data pointer, which SQLite would bind as NULL.
+    const char* data = text.data() != nullptr ? text.data() : "";
+    if (int rc =
+            sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
         rc != SQLITE_OK) {
         fail_(rc);
     }
@@ -199,12 +201,19 @@ void Transaction::commit() {
     done_ = true;
 }
 
-void ensure_schema(Database& db, int version, const char* schema,
-                   const std::function<void()>& seed) {
+namespace {
+
+std::int64_t user_version(Database& db) {
     auto current_version = db.prepare("PRAGMA user_version");
     current_version.step();
-    std::int64_t current = current_version.int64(0);
-    current_version.reset();
+    return current_version.int64(0);
+}
+
+}  // namespace
+
+void ensure_schema(Database& db, int version, const char* schema,
+                   const std::function<void()>& seed) {
+    std::int64_t current = user_version(db);
     if (current > version) {
         throw Error(ErrorCode::corrupt, db.label() + " was written by a newer Sealbox");
     }
@@ -212,6 +221,10 @@ void ensure_schema(Database& db, int version, const char* schema,
         return;
     }
     Transaction tx(db);
+    // Another connection may have created it between the look and the write lock.
+    if (user_version(db) == version) {
+        return;
+    }
     db.exec(schema);
     if (seed) {
         seed();

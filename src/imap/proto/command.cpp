@@ -50,6 +50,16 @@ class Parser {
             return Unselect{};
         if (name == "EXPUNGE")
             return Expunge{};
+        if (name == "CHECK")
+            return Check{};
+        if (name == "ID")
+            return id();
+        if (name == "GETQUOTA") {
+            lexer_.sp();
+            return GetQuota{lexer_.astring()};
+        }
+        if (name == "GETQUOTAROOT")
+            return GetQuotaRoot{spaced_mailbox()};
         if (name == "AUTHENTICATE")
             return authenticate();
         if (name == "LOGIN")
@@ -175,6 +185,37 @@ class Parser {
         lexer_.sp();
         l.password = lexer_.astring();
         return l;
+    }
+
+    // RFC 2971 §4: "ID" SP ("(" *(string SP nstring) ")" / nil); at most 30 pairs (§3.3).
+    Id id() {
+        Id out;
+        lexer_.sp();
+        if (lexer_.peek() != '(') {
+            if (upper(lexer_.atom()) != "NIL") {
+                throw SyntaxError("ID expects a list or NIL");
+            }
+            return out;
+        }
+        lexer_.open_paren();
+        while (lexer_.peek() != ')') {
+            if (!out.fields.empty()) {
+                lexer_.sp();
+            }
+            if (out.fields.size() == 30) {
+                throw SyntaxError("Too many ID fields");
+            }
+            std::string field = lexer_.string();
+            lexer_.sp();
+            std::string value;
+            if (lexer_.nstring(value)) {
+                out.fields.emplace_back(std::move(field), std::move(value));
+            } else {
+                out.fields.emplace_back(std::move(field), std::nullopt);
+            }
+        }
+        lexer_.close_paren();
+        return out;
     }
 
     Enable enable() {  // "ENABLE" 1*(SP capability)

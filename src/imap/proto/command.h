@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -67,6 +68,16 @@ struct Lsub {  // RFC 3501 §6.3.9
     std::string pattern;
 };
 struct Namespace {};  // RFC 2342
+struct Check {};      // RFC 3501 §6.4.1 (IMAP4rev1 only; a NOOP in effect)
+struct Id {           // RFC 2971 §3.1: "ID" SP ("(" field value *(SP field value) ")" / NIL)
+    std::vector<std::pair<std::string, std::optional<std::string>>> fields;  // empty for NIL
+};
+struct GetQuota {  // RFC 9208 §4.2
+    std::string root;
+};
+struct GetQuotaRoot {  // RFC 9208 §4.3
+    std::string mailbox;
+};
 enum class StatusItem {
     messages,
     uid_next,
@@ -136,10 +147,10 @@ struct Search {  // RFC 9051 §6.4.4
     SearchKey criteria;  // an all_of
 };
 
-using Command =
-    std::variant<Capability, Noop, Logout, StartTls, Authenticate, Login, Enable, Select, Create,
-                 Delete, Rename, Subscribe, Unsubscribe, List, Lsub, Namespace, Status, Append,
-                 Idle, Close, Unselect, Expunge, Copy, Move, Store, Fetch, Search>;
+using Command = std::variant<Capability, Noop, Logout, StartTls, Authenticate, Login, Enable,
+                             Select, Create, Delete, Rename, Subscribe, Unsubscribe, List, Lsub,
+                             Namespace, Status, Append, Idle, Close, Unselect, Expunge, Copy, Move,
+                             Store, Fetch, Search, Check, Id, GetQuota, GetQuotaRoot>;
 
 struct TaggedCommand {
     std::string tag;

@@ -122,6 +122,10 @@ FetchAttribute named(Lexer& lexer, const std::string& name) {
         return simple(Kind::uid);
     if (name == "MODSEQ")
         return simple(Kind::modseq);  // RFC 7162 §3.1.4.1
+    if (name == "EMAILID")
+        return simple(Kind::email_id);  // RFC 8474 §5.1
+    if (name == "THREADID")
+        return simple(Kind::thread_id);  // RFC 8474 §5.2
     if (name == "BODY" && lexer.peek() != '[')
         return simple(Kind::body);
     FetchAttribute a;

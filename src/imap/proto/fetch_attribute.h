@@ -42,6 +42,8 @@ struct FetchAttribute {
         binary,        // BINARY[...] / BINARY.PEEK[...]; section holds only the part
         binary_size,
         modseq,
+        email_id,   // RFC 8474 §5.1 EMAILID
+        thread_id,  // RFC 8474 §5.2 THREADID
     };
     Kind kind = Kind::flags;
     Section section;

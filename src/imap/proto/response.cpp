@@ -84,6 +84,14 @@ ResponseCode ResponseCode::try_create() {
 ResponseCode ResponseCode::append_uid(std::uint32_t uid_validity, std::uint32_t uid) {
     return ResponseCode("APPENDUID " + std::to_string(uid_validity) + " " + std::to_string(uid));
 }
+ResponseCode ResponseCode::append_uid(std::uint32_t uid_validity,
+                                      std::span<const std::uint32_t> uids) {
+    std::string set;
+    for (std::uint32_t uid : uids) {
+        set += (set.empty() ? "" : ",") + std::to_string(uid);
+    }
+    return ResponseCode("APPENDUID " + std::to_string(uid_validity) + " " + set);
+}
 ResponseCode ResponseCode::copy_uid(std::uint32_t uid_validity, std::span<const std::uint32_t> from,
                                     std::span<const std::uint32_t> to) {
     // RFC 4315 §3: the two sets pair up in order, so keep the client's order when it is not
@@ -114,6 +122,21 @@ ResponseCode ResponseCode::highest_modseq(std::uint64_t value) {
 }
 ResponseCode ResponseCode::no_modseq() {
     return ResponseCode("NOMODSEQ");
+}
+ResponseCode ResponseCode::modified(std::span<const std::uint32_t> set) {
+    if (set.empty()) {
+        throw Error(ErrorCode::internal, "IMAP response: MODIFIED with an empty set");
+    }
+    return ResponseCode("MODIFIED " + compress_numbers(set));
+}
+ResponseCode ResponseCode::mailbox_id(std::string_view id) {
+    if (!is_atom(id)) {
+        throw Error(ErrorCode::internal, "IMAP response: MAILBOXID is not an atom");
+    }
+    return ResponseCode("MAILBOXID (" + std::string(id) + ")");
+}
+ResponseCode ResponseCode::bad_charset(std::span<const std::string> charsets) {
+    return ResponseCode("BADCHARSET (" + atom_list(charsets, false) + ")");
 }
 ResponseCode ResponseCode::closed() {
     return ResponseCode("CLOSED");

@@ -34,10 +34,18 @@ class ResponseCode {
     static ResponseCode read_write();
     static ResponseCode try_create();
     static ResponseCode append_uid(std::uint32_t uid_validity, std::uint32_t uid);  // RFC 4315 §3
+    // MULTIAPPEND (RFC 4315 §3 append-uid = uid-set), uids in the order appended.
+    static ResponseCode append_uid(std::uint32_t uid_validity, std::span<const std::uint32_t> uids);
     static ResponseCode copy_uid(std::uint32_t uid_validity, std::span<const std::uint32_t> from,
                                  std::span<const std::uint32_t> to);
     static ResponseCode highest_modseq(std::uint64_t value);  // RFC 7162 §3.1.2.1
     static ResponseCode no_modseq();
+    // RFC 7162 §3.1.3: the messages UNCHANGEDSINCE refused, as a sequence-set; set must be
+    // non-empty.
+    static ResponseCode modified(std::span<const std::uint32_t> set);
+    static ResponseCode mailbox_id(std::string_view id);  // RFC 8474 §4; id is 1*ATOM-CHAR
+    // RFC 9051 §7.1 "BADCHARSET" with the charsets SEARCH takes.
+    static ResponseCode bad_charset(std::span<const std::string> charsets);
     static ResponseCode closed();  // RFC 7162 §3.2.11
     // The RFC 5530 codes and others without arguments: AUTHENTICATIONFAILED, NONEXISTENT,
     // ALREADYEXISTS, OVERQUOTA, LIMIT, CANNOT, SERVERBUG, PRIVACYREQUIRED, ... `atom` must be

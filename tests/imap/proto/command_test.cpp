@@ -207,6 +207,20 @@ TEST(Command, Fetch) {
     EXPECT_EQ(error_of("a FETCH 1 (FLAGS) (FOO)").text, "Unknown FETCH modifier FOO");
 }
 
+TEST(Command, CheckIdAndQuota) {  // RFC 3501 §6.4.1, RFC 2971, RFC 9208
+    parse_as<Check>("a CHECK");
+    auto id = parse_as<Id>("a ID (\"name\" \"mutt\" \"version\" NIL)");
+    ASSERT_EQ(id.fields.size(), 2u);
+    EXPECT_EQ(id.fields[0].first, "name");
+    EXPECT_EQ(id.fields[0].second, "mutt");
+    EXPECT_EQ(id.fields[1].second, std::nullopt);
+    EXPECT_TRUE(parse_as<Id>("a ID NIL").fields.empty());
+    EXPECT_EQ(error_of("a ID (\"name\")").text, "Expected a space at position 12");
+    EXPECT_EQ(error_of("a ID FOO").text, "ID expects a list or NIL");
+    EXPECT_EQ(parse_as<GetQuota>("a GETQUOTA \"\"").root, "");
+    EXPECT_EQ(parse_as<GetQuotaRoot>("a GETQUOTAROOT inbox").mailbox, "INBOX");
+}
+
 TEST(Command, HostileInputNeverCrashes) {
     std::string deep = "a FETCH 1 BODY[HEADER.FIELDS " + std::string(1000, '(') + "]";
     EXPECT_EQ(error_of(deep).text, "Expected an atom or a string at position 30");

@@ -49,6 +49,8 @@ TEST(FetchAttribute, SimpleItems) {
                            Kind::rfc822, Kind::rfc822_header, Kind::rfc822_text, Kind::body,
                            Kind::body_structure, Kind::uid, Kind::modseq}));
     EXPECT_EQ(kinds("uid"), std::vector<Kind>{Kind::uid});
+    EXPECT_EQ(kinds("(EMAILID THREADID)"),  // RFC 8474 §5
+              (std::vector<Kind>{Kind::email_id, Kind::thread_id}));
 }
 
 TEST(FetchAttribute, BodySections) {

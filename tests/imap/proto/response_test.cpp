@@ -35,6 +35,13 @@ TEST(Response, Codes) {
               "* OK [CLOSED] x\r\n");
     EXPECT_EQ(ResponseCode::simple("AUTHENTICATIONFAILED").str(), "AUTHENTICATIONFAILED");
     EXPECT_EQ(ResponseCode::alert().str(), "ALERT");
+    std::vector<std::uint32_t> appended = {7, 8, 9};
+    EXPECT_EQ(ResponseCode::append_uid(5, appended).str(), "APPENDUID 5 7,8,9");
+    std::vector<std::uint32_t> modified = {7, 9, 8};
+    EXPECT_EQ(ResponseCode::modified(modified).str(), "MODIFIED 7:9");
+    EXPECT_EQ(ResponseCode::mailbox_id("F2212ea87").str(), "MAILBOXID (F2212ea87)");
+    std::vector<std::string> charsets = {"US-ASCII", "UTF-8"};
+    EXPECT_EQ(ResponseCode::bad_charset(charsets).str(), "BADCHARSET (US-ASCII UTF-8)");
 }
 
 TEST(Response, TextCannotInjectALineOrACode) {
