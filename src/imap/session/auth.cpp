@@ -11,6 +11,7 @@
 
 #include "imap/proto/chars.h"
 #include "imap/session/session.h"
+#include "net/credentials.h"
 
 namespace sealbox::imap {
 namespace asio = boost::asio;
@@ -22,17 +23,7 @@ void wipe(std::string& s) {
     s.clear();
 }
 
-// The throttle's key and the logs' form of a user name the client typed: it may hold anything,
-// so it is lower-cased, cut short and stripped of control characters.
-std::string loggable_user(std::string_view user) {
-    constexpr std::size_t kMax = 128;
-    std::string out;
-    for (char c : user.substr(0, kMax)) {
-        auto u = static_cast<unsigned char>(c);
-        out.push_back(u < 0x20 || u == 0x7f ? '?' : smtp::chars::to_lower(c));
-    }
-    return out;
-}
+using net::loggable_user;
 
 // Canonical base64 only (RFC 4648 §4): a client that pads wrongly is refused, not guessed at.
 std::optional<std::string> base64_decode(std::string_view text) {

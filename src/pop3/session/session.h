@@ -11,13 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "net/credentials.h"
 #include "pop3/proto/command.h"
 #include "pop3/proto/response.h"
 #include "pop3/session/handler.h"
 
 namespace sealbox::pop3 {
 
-struct Credentials;
+using net::Credentials;
 
 class Session {
   public:

@@ -16,35 +16,13 @@
 namespace sealbox::smtp {
 namespace asio = boost::asio;
 
-// A password held for one check, wiped when the check is done with it.
-struct Credentials {
-    std::string user;
-    std::string password;
-    Credentials() = default;
-    Credentials(const Credentials&) = delete;
-    ~Credentials() {
-        OPENSSL_cleanse(user.data(), user.size());
-        OPENSSL_cleanse(password.data(), password.size());
-    }
-};
-
 namespace {
 
 void wipe(std::string& s) {
     OPENSSL_cleanse(s.data(), s.size());
 }
 
-// The throttle's key and the logs' form of a user name the client typed: it may hold anything,
-// line ends included, so it is lower-cased, cut short and stripped of control characters.
-std::string loggable_user(std::string_view user) {
-    constexpr std::size_t kMax = 128;
-    std::string out;
-    for (char c : user.substr(0, kMax)) {
-        auto u = static_cast<unsigned char>(c);
-        out.push_back(u < 0x20 || u == 0x7f ? '?' : chars::to_lower(c));
-    }
-    return out;
-}
+using net::loggable_user;
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/credentials.h"
 #include "smtp/proto/command.h"
 #include "smtp/proto/reply.h"
 #include "smtp/session/handler.h"
@@ -17,7 +18,7 @@
 
 namespace sealbox::smtp {
 
-struct Credentials;
+using net::Credentials;
 
 class Session {
   public:
