@@ -33,7 +33,7 @@
 #include "smtp/proto/dot_stuffer.h"
 #include "smtp/proto/extensions.h"
 #include "smtp/proto/reply_parser.h"
-#include "smtp/session/base64.h"
+#include "core/base64.h"
 
 namespace asio = boost::asio;
 using namespace sealbox;
@@ -105,7 +105,7 @@ class MessageFactory {
             for (auto& c : raw) {
                 c = static_cast<char>(random());
             }
-            std::string encoded = smtp::base64_encode(raw);
+            std::string encoded = base64_encode(raw);
             std::string body;
             for (std::size_t at = 0; at < encoded.size(); at += 76) {
                 body.append(encoded, at, 76).append("\r\n");

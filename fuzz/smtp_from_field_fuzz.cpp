@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "smtp/session/base64.h"
+#include "core/base64.h"
 #include "smtp/session/from_field.h"
 
 namespace {
@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& address : from.addresses) {
         check(sealbox::parse_address(address.str()).has_value());
     }
-    if (auto decoded = sealbox::smtp::base64_decode(input)) {
-        check(sealbox::smtp::base64_encode(*decoded) == input);
+    if (auto decoded = sealbox::base64_decode(input)) {
+        check(sealbox::base64_encode(*decoded) == input);
     }
     return 0;
 }

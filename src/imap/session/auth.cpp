@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/base64.h"
 #include "imap/proto/chars.h"
 #include "imap/session/session.h"
 #include "net/credentials.h"
@@ -24,22 +25,6 @@ void wipe(std::string& s) {
 }
 
 using net::loggable_user;
-
-// Canonical base64 only (RFC 4648 §4): a client that pads wrongly is refused, not guessed at.
-std::optional<std::string> base64_decode(std::string_view text) {
-    std::string out(text.size() / 4 * 3 + 3, '\0');
-    std::size_t length = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                          text.size(), nullptr, &length, &end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != text.data() + text.size()) {
-        wipe(out);
-        return std::nullopt;
-    }
-    out.resize(length);
-    return out;
-}
 
 }  // namespace
 
@@ -173,6 +158,7 @@ asio::awaitable<void> Session::check_password(std::string user, std::string pass
             opened.watch = opened.account->watch([weak, executor] {
                 if (auto signal = weak.lock()) {
                     signal->changed = true;
+                    signal->mailboxes_changed = true;
                     asio::post(executor, [weak] {
                         if (auto s = weak.lock()) {
                             s->timer.cancel();

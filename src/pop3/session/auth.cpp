@@ -12,7 +12,7 @@
 #include "net/blocking.h"
 #include "pop3/session/session.h"
 #include "smtp/proto/chars.h"
-#include "smtp/session/base64.h"
+#include "core/base64.h"
 
 namespace sealbox::pop3 {
 namespace asio = boost::asio;
@@ -105,7 +105,7 @@ asio::awaitable<std::optional<std::string>> Session::sasl_response(const Auth& a
         }
         base64 = std::move(std::get<AuthResponse>(parsed).base64);
     }
-    auto decoded = smtp::base64_decode(base64);
+    auto decoded = base64_decode(base64);
     wipe(base64);
     if (!decoded) {
         respond(err("Cannot decode response"));

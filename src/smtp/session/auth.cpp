@@ -10,7 +10,7 @@
 
 #include "net/blocking.h"
 #include "smtp/proto/chars.h"
-#include "smtp/session/base64.h"
+#include "core/base64.h"
 #include "smtp/session/session.h"
 
 namespace sealbox::smtp {

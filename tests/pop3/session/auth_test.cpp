@@ -78,7 +78,7 @@ TEST_F(Pop3Test, AuthPlainWithContinuation) {
     EXPECT_EQ(c.cmd("AUTH PLAIN"), "+ ");
     EXPECT_EQ(c.cmd("not base64!"), "-ERR Cannot decode response");
     EXPECT_EQ(c.cmd("AUTH PLAIN"), "+ ");
-    EXPECT_EQ(c.cmd(smtp::base64_encode("no separators")), "-ERR Cannot decode response");
+    EXPECT_EQ(c.cmd(base64_encode("no separators")), "-ERR Cannot decode response");
     EXPECT_EQ(c.cmd("AUTH PLAIN"), "+ ");
     EXPECT_THAT(c.cmd(plain("alice@example.test", "alice-pw")), StartsWith("+OK Logged in"));
 }
@@ -87,7 +87,7 @@ TEST_F(Pop3Test, ProxyAuthorizationIsRefused) {
     start();
     Client c = secured();
     std::string as_bob =
-        smtp::base64_encode(std::string("bob@example.test\0alice@example.test\0"
+        base64_encode(std::string("bob@example.test\0alice@example.test\0"
                                         "alice-pw",
                                         43));
     EXPECT_EQ(c.cmd("AUTH PLAIN " + as_bob), "-ERR [AUTH] Invalid user name or password");

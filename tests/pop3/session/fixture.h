@@ -19,7 +19,7 @@
 #include "net/listener.h"
 #include "pop3/session/handler.h"
 #include "server/self_signed_cert.h"
-#include "smtp/session/base64.h"
+#include "core/base64.h"
 #include "support/temp_dir.h"
 
 namespace sealbox::pop3::test {
@@ -206,7 +206,7 @@ class Client {
 };
 
 inline std::string plain(std::string_view user, std::string_view password) {
-    return smtp::base64_encode(std::string("\0", 1) + std::string(user) + std::string("\0", 1) +
+    return base64_encode(std::string("\0", 1) + std::string(user) + std::string("\0", 1) +
                                std::string(password));
 }
 

@@ -1,9 +1,8 @@
-// The session's pure parts: From: field reading, base64, trace fields.
+// The session's pure parts: From: field reading, trace fields.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "smtp/session/base64.h"
 #include "smtp/session/from_field.h"
 #include "smtp/session/trace.h"
 
@@ -49,19 +48,6 @@ TEST(FromField, RefusesWhatReadersCouldDisagreeAbout) {
                             "From: <>\r\n", "From: \r\n", "From: not an address\r\n",
                             "From: \"quoted local\"@x.test\r\n", "From: <@relay.test>\r\n"}) {
         EXPECT_THAT(from_addresses(bad), ElementsAre("problem 3")) << bad;
-    }
-}
-
-TEST(Base64, RoundTripsAndRefusesNonCanonicalInput) {
-    const std::vector<std::string> samples{"",     "f",     "fo",     "foo",
-                                           "foob", "fooba", "foobar", std::string("\0\xff\x80", 3)};
-    for (const auto& s : samples) {
-        EXPECT_EQ(base64_decode(base64_encode(s)), s);
-    }
-    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-    EXPECT_EQ(base64_decode("Zm8="), "fo");
-    for (const char* bad : {"Zm8", "Zm8==", "Z===", "Zm9=Zm9v", "Zm!v", "Zm9=", "Zh=="}) {
-        EXPECT_FALSE(base64_decode(bad)) << bad;
     }
 }
 

@@ -1,7 +1,7 @@
 // Submission (RFC 6409) and STARTTLS (RFC 3207): AUTH only over TLS, MAIL only after AUTH,
 // senders and From: owned by the user, the auth throttle.
 
-#include "smtp/session/base64.h"
+#include "core/base64.h"
 #include "smtp/session/fixture.h"
 
 namespace sealbox::smtp::test {
