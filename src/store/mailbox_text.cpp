@@ -1,13 +1,13 @@
 // MailboxStore: the full-text index behind SEARCH BODY and TEXT (RFC 9051 §6.4.4).
 //
-// The index holds folded text (imap::fold_text) and is queried with the folded needle. The
+// The index holds folded text (mime::fold_text) and is queried with the folded needle. The
 // trigram tokenizer folds case once more, code point by code point, on both sides, which can
 // only add candidates; instr() on the folded columns then keeps exactly the messages
 // imap::contains_text() would. Needles shorter than a trigram are found by instr() alone.
 #include <algorithm>
 
-#include "imap/search/evaluate.h"
 #include "mime/searchable_text.h"
+#include "mime/text_fold.h"
 #include "store/mailbox_store.h"
 
 namespace sealbox::store {
@@ -38,7 +38,7 @@ std::string fts_phrase(std::string_view needle) {
 
 mime::SearchableText indexable_text(std::string_view raw) {
     auto text = mime::searchable_text(raw);
-    return {imap::fold_text(text.headers), imap::fold_text(text.body)};
+    return {mime::fold_text(text.headers), mime::fold_text(text.body)};
 }
 
 void MailboxStore::index_text(std::int64_t content_id, std::string_view headers,
@@ -53,7 +53,7 @@ void MailboxStore::index_text(std::int64_t content_id, std::string_view headers,
 std::vector<std::int64_t> MailboxStore::text_search(std::string_view folder, TextColumn column,
                                                     std::string_view needle) {
     std::int64_t fid = folder_id(folder);
-    const std::string folded = imap::fold_text(needle);
+    const std::string folded = mime::fold_text(needle);
     std::string sql = "SELECT uid FROM messages WHERE folder_id = ?1 ";
     if (!folded.empty()) {
         const char* exact = column == TextColumn::headers ? "instr(headers, ?2) > 0"

@@ -9,6 +9,7 @@
 #include "mime/field_parser.h"
 #include "mime/header_block.h"
 #include "mime/searchable_text.h"
+#include "mime/text_fold.h"
 
 namespace sealbox::imap {
 
@@ -29,18 +30,6 @@ struct DateTimeUnref {
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && g_ascii_strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// NFKD, so that composed and decomposed spellings and compatibility forms ("ﬁ", full-width
-// letters) compare equal.
-std::string nfkd(const char* text, gssize length) {
-    OwnedText normalized(g_utf8_normalize(text, length, G_NORMALIZE_NFKD));
-    return normalized ? std::string(normalized.get()) : std::string();
 }
 
 sys_days day_of(const SearchDate& date) {
@@ -250,27 +239,11 @@ bool matches(const SearchKey& key, SearchSubject& message, std::int64_t now, Uid
     return Evaluator(message, now, max_uid).matches(key);
 }
 
-std::string fold_text(std::string_view text) {
-    // NUL is read as a space: GLib's Unicode functions would take it for the end of the text.
-    std::string copy(text);
-    std::replace(copy.begin(), copy.end(), '\0', ' ');
-    if (is_ascii(copy)) {  // the common case, and its folding is only this
-        for (char& c : copy) {
-            c = g_ascii_tolower(c);
-        }
-        return copy;
-    }
-    OwnedText valid(g_utf8_make_valid(copy.data(), static_cast<gssize>(copy.size())));
-    const std::string decomposed = nfkd(valid.get(), -1);
-    OwnedText folded(g_utf8_casefold(decomposed.data(), static_cast<gssize>(decomposed.size())));
-    return nfkd(folded.get(), -1);
-}
-
 bool contains_text(std::string_view haystack, std::string_view needle) {
     if (needle.empty()) {
         return true;
     }
-    return fold_text(haystack).find(fold_text(needle)) != std::string::npos;
+    return mime::fold_text(haystack).find(mime::fold_text(needle)) != std::string::npos;
 }
 
 std::optional<std::string> search_string_to_utf8(std::string_view text, std::string_view charset) {

@@ -1,8 +1,8 @@
 #pragma once
 // IMAP SEARCH semantics (RFC 9051 §6.4.4, RFC 3501 §6.4.4) for one message, free of storage.
 //
-// Every string key is a substring test after fold_text() on both sides (contains_text). What the
-// store's full-text index must do so that BODY and TEXT give exactly these answers:
+// Every string key is a substring test after mime::fold_text() on both sides (contains_text). What
+// the store's full-text index must do so that BODY and TEXT give exactly these answers:
 // - Index fold_text(t.headers) and fold_text(t.body) where t = mime::searchable_text(raw), as
 //   two columns. BODY looks in the body column; TEXT in either (never across the two).
 // - For a needle n, search for f = fold_text(n). The trigram tokenizer folds case again, one
@@ -23,6 +23,7 @@
 #include "imap/proto/search_key.h"
 #include "imap/service.h"
 #include "mime/message_summary.h"
+#include "mime/text_fold.h"
 
 namespace sealbox::imap {
 
@@ -43,12 +44,6 @@ class SearchSubject {
 // sequence numbers to UID sets; Kind::sequence is treated like uid). `now` is Unix seconds for
 // OLDER/YOUNGER (RFC 5032). `max_uid` resolves "*" in UID sets.
 bool matches(const SearchKey& key, SearchSubject& message, std::int64_t now, Uid max_uid);
-
-// The folded form text is compared in, in the spirit of RFC 5051's i;unicode-casemap: invalid
-// UTF-8 sequences become U+FFFD and NUL a space, then NFKD, GLib's full Unicode case folding
-// (g_utf8_casefold: "ß" is "ss", "Σ", "σ" and "ς" are one), then NFKD again. Pure ASCII text is
-// only lower-cased, which is what the general rule gives for it. Valid UTF-8 out.
-std::string fold_text(std::string_view text);
 
 // The substring test every string key uses: fold_text(needle) is a substring of
 // fold_text(haystack). An empty needle is in every text.

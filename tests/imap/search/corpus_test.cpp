@@ -130,14 +130,14 @@ class FtsRecipe {
     void add(std::int64_t id, const mime::SearchableText& text) {
         sqlite3_stmt* insert = prepare("INSERT INTO t(rowid, headers, body) VALUES (?, ?, ?)");
         sqlite3_bind_int64(insert, 1, id);
-        bind_text(insert, 2, fold_text(text.headers));
-        bind_text(insert, 3, fold_text(text.body));
+        bind_text(insert, 2, mime::fold_text(text.headers));
+        bind_text(insert, 3, mime::fold_text(text.body));
         EXPECT_EQ(sqlite3_step(insert), SQLITE_DONE);
         sqlite3_finalize(insert);
     }
 
     std::set<std::int64_t> search(Kind kind, const std::string& needle) {
-        const std::string folded = fold_text(needle);
+        const std::string folded = mime::fold_text(needle);
         const bool indexed = g_utf8_strlen(folded.data(), static_cast<gssize>(folded.size())) >= 3;
         const std::string in_body =
             indexed ? "SELECT rowid FROM t WHERE body MATCH ?1 AND instr(body, ?2) > 0"
