@@ -6,9 +6,9 @@
 #
 # Environment: MESSAGES (10000) appended to each server, CLIENTS (50) and DURATION (30 seconds) of
 # the mixed workload (DURATION, not SECONDS: bash owns that name), CONNECTIONS (1000) idle
-# connections and LOGIN_CONNECTIONS (200; 0 skips the logged-in phase) for idle-memory (each
-# LOGIN costs an Argon2id, and Dovecot runs its passwd-file logins one at a time, ~0.5 s each),
-# POP3_MESSAGES (2000) retrieved over POP3, SEARCH_WORD (kumquat, in ~2% of the messages), RUNS
+# connections and LOGIN_CONNECTIONS (200 more, logged in while the others stay open; 0 skips that
+# phase) for idle-memory (each LOGIN costs an Argon2id, and Dovecot runs its passwd-file logins
+# one at a time, ~0.5 s each), POP3_MESSAGES (1000) retrieved over POP3, SEARCH_WORD (kumquat, in ~2% of the messages), RUNS
 # (3) for the timings that take a median, SYSTEMS ("dovecot sealbox"), MEASURES (all, in the
 # order below), DOVECOT_FORMAT (maildir; or sdbox, mdbox), KEEP=1 to keep the scratch
 # directory, SEALBOX_BIN to take sealbox from elsewhere than BUILD_DIR, SEALBOX_WORKERS for
@@ -38,7 +38,7 @@ clients=${CLIENTS:-50}
 duration=${DURATION:-30}
 connections=${CONNECTIONS:-1000}
 login_connections=${LOGIN_CONNECTIONS:-200}
-pop3_messages=${POP3_MESSAGES:-2000}
+pop3_messages=${POP3_MESSAGES:-1000}
 dovecot_format=${DOVECOT_FORMAT:-maildir}
 search_word=${SEARCH_WORD:-kumquat}
 runs=${RUNS:-3}
@@ -56,8 +56,10 @@ wants dovecot && tools+=(/usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/doveco
 for tool in "${tools[@]}"; do
     [ -x "$tool" ] || { echo "compare_imap.sh: $tool missing (build it, or scripts/install-bench-deps.sh)" >&2; exit 1; }
 done
+# idle-memory holds both of its phases open at the end.
+held=$((connections + login_connections))
 # One descriptor per connection on both ends, plus the servers' own.
-[ "$(ulimit -n)" -ge $((2 * connections + 1000)) ] || ulimit -n $((2 * connections + 1000))
+[ "$(ulimit -n)" -ge $((2 * held + 1000)) ] || ulimit -n $((2 * held + 1000))
 
 work=$(mktemp -d /tmp/sealbox-imap.XXXXXX)
 chmod 755 "$work"  # Dovecot's mail processes (user nobody) reach the maildir under it
@@ -119,7 +121,7 @@ start_sealbox() {
         # Every client of the benchmark comes from 127.0.0.1; idle ones must not time out while
         # the others log in.
         printf '\n[listeners.imaps]\nport = %s\nmax_connections = %s\nmax_connections_per_ip = %s\nidle_timeout = "1h"\n' \
-            "${imaps_port[sealbox]}" $((connections + 100)) $((connections + 100))
+            "${imaps_port[sealbox]}" $((held + 100)) $((held + 100))
         printf '\n[listeners.pop3s]\nport = %s\n' "${pop3s_port[sealbox]}"
     } >"$dir/sealbox.toml"
     local run=("$sealbox" --config "$dir/sealbox.toml" --data-dir "$dir/data")
@@ -163,20 +165,20 @@ userdb {
   driver = passwd-file
   args = $dir/users
 }
-default_process_limit = $((connections + 500))
-default_client_limit = $((2 * connections + 1000))
+default_process_limit = $((held + 500))
+default_client_limit = $((2 * held + 1000))
 # Above what every login process could ask of them (Dovecot warns otherwise).
 service auth {
-  client_limit = $((3 * (connections + 500) + 100))
+  client_limit = $((3 * (held + 500) + 100))
 }
 service anvil {
-  client_limit = $((3 * (connections + 500) + 100))
+  client_limit = $((3 * (held + 500) + 100))
 }
 protocol imap {
-  mail_max_userip_connections = $((connections + 100))
+  mail_max_userip_connections = $((held + 100))
 }
 protocol pop3 {
-  mail_max_userip_connections = $((connections + 100))
+  mail_max_userip_connections = $((held + 100))
 }
 service imap-login {
   inet_listener imap {
@@ -219,21 +221,22 @@ measure() {  # measure SYSTEM MEASURE [arguments...]
     [ "$name" = pop3-retr ] && port=${pop3s_port[$system]}
     log "$name: $system"
     local out
-    out=$("${load[@]}" --port "$port" --user "$user" --password "$password" "$name" "$@") ||
+    out=$("${load[@]}" --port "$port" --user "$user" --password "$password" \
+        --pid "${server_pid[$system]}" "$name" "$@") ||
         { echo "compare_imap.sh: $name against $system failed" >&2; return 1; }
     echo "$out" | sed 's/^/   /' >&2
     echo "$out" | python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); r["system"] = sys.argv[1]; print(json.dumps(r))' \
         "$system" >>"$results"
 }
 
-arguments() {  # the arguments of one measurement, from the knobs
+arguments() {  # arguments NAME: those of one measurement, from the knobs
     case $1 in
         fetch-headers) echo --runs "$runs" ;;
         fetch-bodies) ;;
         search-text) echo "$search_word" --runs "$runs" ;;
         pop3-retr) echo "$pop3_messages" ;;
         mixed) echo --clients "$clients" --seconds "$duration" ;;
-        idle-memory) echo --connections "$connections" --login-connections "$login_connections" --pid "${server_pid[$2]}" ;;
+        idle-memory) echo --connections "$connections" --login-connections "$login_connections" ;;
         *) echo "compare_imap.sh: unknown measure $1" >&2; exit 1 ;;
     esac
 }
@@ -252,7 +255,7 @@ read -r -a order <<<"$systems"
 for name in $measures; do
     for system in "${order[@]}"; do
         # shellcheck disable=SC2046  # arguments are words without spaces
-        measure "$system" "$name" $(arguments "$name" "$system") || true  # the table shows "-"
+        measure "$system" "$name" $(arguments "$name") || true  # the table shows "-"
     done
     [ ${#order[@]} -lt 2 ] || order=("${order[1]}" "${order[0]}")
 done
@@ -269,25 +272,39 @@ def get(r, path):
         r = r.get(key) if isinstance(r, dict) else None
     return r
 
-# (measure, field, label, better): "high"/"low" is better; "same" must agree between servers.
+# (measure, field, label, better): "high"/"low" is better; "same" must agree between servers;
+# "info" is not the server's own figure (the load generator's CPU time).
 metrics = [
     ("populate", "messages_per_s", "APPEND, messages/s (4 connections)", "high"),
     ("populate", "bytes", "message octets appended", "same"),
+    ("populate", "server_cpu_ms", "APPEND, server CPU, ms", "low"),
     ("fetch-headers", "connect_ms", "connect + TLS + greeting, ms", "low"),
     ("fetch-headers", "login_ms", "LOGIN (+ CAPABILITY), ms", "low"),
     ("fetch-headers", "select_ms", "SELECT INBOX, ms", "low"),
     ("fetch-headers", "fetch_ms", "FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE), ms", "low"),
     ("fetch-headers", "total_ms", "whole fetch-headers session, ms", "low"),
     ("fetch-headers", "messages", "messages listed", "same"),
+    ("fetch-headers", "server_cpu_ms", "FETCH 1:* summary, server CPU, ms", "low"),
+    ("fetch-headers", "client_cpu_ms", "FETCH 1:* summary, load generator CPU, ms", "info"),
     ("fetch-bodies", "mb_per_s", "FETCH BODY.PEEK[] of all, MB/s", "high"),
     ("fetch-bodies", "bytes", "body octets fetched", "same"),
+    ("fetch-bodies", "seconds", "FETCH BODY.PEEK[] of all, s", "low"),
+    ("fetch-bodies", "server_cpu_ms", "FETCH BODY.PEEK[] of all, server CPU, ms", "low"),
+    ("fetch-bodies", "client_cpu_ms", "FETCH BODY.PEEK[] of all, load generator CPU, ms", "info"),
     ("search-text", "median_ms", "SEARCH TEXT, ms (median)", "low"),
     ("search-text", "hits", "SEARCH TEXT hits", "same"),
+    ("search-text", "server_cpu_ms", "SEARCH TEXT, server CPU, ms (mean)", "low"),
     ("pop3-retr", "login_ms", "POP3 greeting + USER/PASS, ms", "low"),
     ("pop3-retr", "messages_per_s", "POP3 RETR, messages/s", "high"),
     ("pop3-retr", "mb_per_s", "POP3 RETR, MB/s", "high"),
+    ("pop3-retr", "bytes", "POP3 octets retrieved", "same"),
+    ("pop3-retr", "seconds", "POP3 RETR of all, s", "low"),
+    ("pop3-retr", "server_cpu_ms", "POP3 RETR of all, server CPU, ms", "low"),
+    ("pop3-retr", "client_cpu_ms", "POP3 RETR of all, load generator CPU, ms", "info"),
     ("mixed", "ops_per_s", "mixed, operations/s", "high"),
     ("mixed", "errors", "mixed, errors", "low"),
+    ("mixed", "server_cpu_ms", "mixed, server CPU, ms", "low"),
+    ("mixed", "client_cpu_ms", "mixed, load generator CPU, ms", "info"),
 ]
 for op in ("select", "fetch", "store", "noop"):
     metrics += [("mixed", f"{op}_p50_ms", f"mixed {op} p50, ms", "low"),
@@ -314,6 +331,6 @@ for measure, field, label, better in metrics:
             line += " " + ("agree" if a == b else "**differ**") + " | |"
         else:
             line += f" {a / b:.2f} |" if a is not None and b else " - |"
-            line += " higher |" if better == "high" else " lower |"
+            line += {"high": " higher |", "low": " lower |"}.get(better, " |")
     print(line)
 EOF

@@ -3,12 +3,14 @@
 
     bench/imap_load.py --port 10993 --user u@bench.test --password pw populate 10000
     bench/imap_load.py ... fetch-headers | fetch-bodies | search-text WORD | mixed --clients 50
-    bench/imap_load.py ... idle-memory --connections 1000 --pid PID
+    bench/imap_load.py --pid PID ... idle-memory --connections 1000
     bench/imap_load.py --port 10995 ... pop3-retr 1000
 
 Talks TLS from the first byte (IMAPS, POP3S; --plain for cleartext) without verifying the
-certificate: it measures servers on loopback, it does not authenticate them. Progress goes to
-standard error. Everything is deterministic (--seed), so that two servers populated with the same
+certificate: it measures servers on loopback, it does not authenticate them. With --pid (the
+server; for Dovecot its master process), the timed measurements also report the CPU time that the
+server and this generator spent in their timed part, to tell a slow server from a saturated
+generator or a busy machine. Progress goes to standard error. Everything is deterministic (--seed), so that two servers populated with the same
 arguments hold the same messages and must give the same SEARCH hits and the same body bytes.
 bench/compare_imap.sh runs every measurement against Sealbox and Dovecot.
 """
@@ -267,6 +269,49 @@ async def logged_in(args):
     return imap
 
 
+# --- CPU time ------------------------------------------------------------------------------
+
+def tree_cpu_seconds(root):
+    """User + system CPU time of the process tree, with the time of the children each member has
+    reaped (cutime, cstime): Dovecot's imap processes exit at LOGOUT and their time moves into the
+    master's. Threads are counted in their process."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue  # exited meanwhile: its time is in its parent's cutime
+        fields = stat[stat.rindex(")") + 2:].split()
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime (proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class CpuClock:
+    """CPU time of the server (when --pid names it) and of this generator over the timed parts of
+    a measurement, started and stopped around each of them."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.server = self.client = 0.0
+
+    def start(self):
+        self.server_start = tree_cpu_seconds(self.pid) if self.pid else 0.0
+        self.client_start = time.process_time()
+
+    def stop(self):
+        self.client += time.process_time() - self.client_start
+        if self.pid:
+            self.server += tree_cpu_seconds(self.pid) - self.server_start
+
+    def fields(self, runs=1):
+        """Milliseconds per run."""
+        cpu = {"client_cpu_ms": ms(self.client / runs)}
+        if self.pid:
+            cpu["server_cpu_ms"] = ms(self.server / runs)
+        return cpu
+
+
 # --- Measurements --------------------------------------------------------------------------
 
 async def populate(args):
@@ -286,18 +331,22 @@ async def populate(args):
                 log(f"populate: {i + 1} appended")
         await imap.close()
 
+    cpu = CpuClock(args.pid)
+    cpu.start()
     start = time.monotonic()
     await asyncio.gather(*(worker() for _ in range(args.connections)))
     elapsed = time.monotonic() - start
+    cpu.stop()
     result("populate", messages=args.count, bytes=sum(len(m[0]) for m in messages),
            seconds=round(elapsed, 3), messages_per_s=round(args.count / elapsed, 1),
-           connections=args.connections, expected_hits=hits)
+           connections=args.connections, expected_hits=hits, **cpu.fields())
 
 
 async def fetch_headers(args):
     """What a client does on opening a mailbox: connect, LOGIN, SELECT, then the summary of every
     message (FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)); each phase timed, median of runs."""
     phases = {"connect": [], "login": [], "select": [], "fetch": [], "total": []}
+    cpu = CpuClock(args.pid)  # of the FETCH alone: LOGIN's Argon2id would drown it
     count = 0
     for _ in range(args.runs):
         t0 = time.monotonic()
@@ -306,15 +355,18 @@ async def fetch_headers(args):
         await imap.login(args.user, args.password)
         t2 = time.monotonic()
         exists = await imap.select(args.mailbox)
+        cpu.start()
         t3 = time.monotonic()
         responses = await imap.command("FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)") if exists else []
         t4 = time.monotonic()
+        cpu.stop()
         await imap.close()
         count = sum(1 for text, _ in responses if b" FETCH " in text)
         for name, seconds in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
             phases[name].append(seconds)
     result("fetch-headers", messages=count, runs=args.runs,
-           **{f"{name}_ms": ms(statistics.median(v)) for name, v in phases.items()})
+           **{f"{name}_ms": ms(statistics.median(v)) for name, v in phases.items()},
+           **cpu.fields(args.runs))
 
 
 async def fetch_bodies(args):
@@ -322,6 +374,8 @@ async def fetch_bodies(args):
     imap = await logged_in(args)
     exists = await imap.select(args.mailbox)
     octets = messages = 0
+    cpu = CpuClock(args.pid)
+    cpu.start()
     start = time.monotonic()
     for first in range(1, exists + 1, args.batch):
         last = min(exists, first + args.batch - 1)
@@ -330,10 +384,11 @@ async def fetch_bodies(args):
                 messages += 1
                 octets += len(literals[-1])
     elapsed = time.monotonic() - start
+    cpu.stop()
     await imap.close()
     result("fetch-bodies", messages=messages, bytes=octets, seconds=round(elapsed, 3),
            mb_per_s=round(octets / 1e6 / elapsed, 2), messages_per_s=round(messages / elapsed, 1),
-           batch=args.batch)
+           batch=args.batch, **cpu.fields())
 
 
 async def search_text(args):
@@ -341,15 +396,19 @@ async def search_text(args):
     imap = await logged_in(args)
     await imap.select(args.mailbox)
     times, hits = [], None
+    cpu = CpuClock(args.pid)
     for _ in range(args.runs):
+        cpu.start()
         start = time.monotonic()
         responses = await imap.command(f"SEARCH TEXT {quoted(args.word)}")
         times.append(time.monotonic() - start)
+        cpu.stop()
         found = [text.split()[2:] for text, _ in responses if text.startswith(b"* SEARCH")]
         hits = sum(len(f) for f in found)
     await imap.close()
     result("search-text", word=args.word, hits=hits, runs=args.runs,
-           median_ms=ms(statistics.median(times)), runs_ms=[ms(t) for t in times])
+           median_ms=ms(statistics.median(times)), runs_ms=[ms(t) for t in times],
+           **cpu.fields(args.runs))
 
 
 async def mixed(args):
@@ -393,16 +452,19 @@ async def mixed(args):
                 latencies[name].append(time.monotonic() - start)
 
     log(f"mixed: running {args.seconds} s")
+    cpu = CpuClock(args.pid)
+    cpu.start()
     start = time.monotonic()
     await asyncio.gather(*(loop(n, c) for n, c in enumerate(clients)))
     elapsed = time.monotonic() - start
+    cpu.stop()
     await asyncio.gather(*(c.close() for c in clients))
     total = sum(len(v) for v in latencies.values())
     result("mixed", clients=args.clients, seconds=round(elapsed, 3), ops=total,
            ops_per_s=round(total / elapsed, 1), errors=errors["count"],
            **{f"{name}_p50_ms": ms(percentile(v, 50) or 0) for name, v in latencies.items()},
            **{f"{name}_p99_ms": ms(percentile(v, 99) or 0) for name, v in latencies.items()},
-           **{f"{name}_ops": len(v) for name, v in latencies.items()})
+           **{f"{name}_ops": len(v) for name, v in latencies.items()}, **cpu.fields())
 
 
 def process_tree(root):
@@ -443,8 +505,10 @@ def memory(root):
 
 
 async def idle_memory(args):
-    """Server memory per idle connection: N connections that only read the greeting, then N that
-    LOGIN and SELECT; each above the baseline measured just before opening them."""
+    """Server memory per idle connection: N connections that only read the greeting, then, with
+    those still open, M more that LOGIN and SELECT; each phase above the baseline measured just
+    before opening its connections. Closing the first ones before the second phase would let a
+    single-process server reuse the heap they freed, and show its logged-in sessions as free."""
     gate = asyncio.Semaphore(args.concurrency)
     report = {}
 
@@ -457,6 +521,7 @@ async def idle_memory(args):
             return imap
 
     phases = [("greeting", False)] + ([("selected", True)] if args.login_connections else [])
+    held = []
     for phase, login in phases:
         count = args.login_connections if login else args.connections
         await asyncio.sleep(args.settle)
@@ -480,15 +545,28 @@ async def idle_memory(args):
             "pss_kib_per_conn": round((after["pss_kib"] - before["pss_kib"]) / max(1, len(opened)), 1),
         }
         log(f"idle-memory: {phase}: {report[phase]}")
-        for c in opened:  # closed abruptly, as idle clients vanish; LOGOUT would take as long
-            c.writer.close()
-        await asyncio.sleep(0)
+        held += opened
+    for c in held:  # closed abruptly, as idle clients vanish; LOGOUT would take as long
+        c.writer.close()
+    await asyncio.sleep(0)
     result("idle-memory", pid=args.pid, **report)
 
 
 async def pop3_retr(args):
-    """POP3: USER/PASS, then RETR of messages 1..count one after another (RFC 1939 §7)."""
+    """POP3: USER/PASS, then RETR one after another (RFC 1939 §7) of the messages that populate
+    made first (0..count-1). Concurrent APPENDs leave them in a different order on each server,
+    so they are found by their Message-ID with TOP n 0 (RFC 1939 §7) before the clock starts."""
     reader, writer = await open_stream(args)
+    message_id = re.compile(rb"^Message-ID: <(\d+)\." + re.escape(args.seed.encode()) + rb"\.",
+                            re.IGNORECASE | re.MULTILINE)
+
+    async def multiline(text):  # a command with a multi-line answer; the answer (RFC 1939 §3)
+        writer.write(text.encode() + b"\r\n")
+        await writer.drain()
+        response = await reader.readuntil(b"\r\n.\r\n")
+        if not response.startswith(b"+OK"):
+            raise ServerError(f"{text}: {response[:200]!r}")
+        return response
 
     async def line():
         text = await reader.readuntil(b"\r\n")
@@ -506,21 +584,29 @@ async def pop3_retr(args):
     await command(f"USER {args.user}")
     await command(f"PASS {args.password}")
     login = time.monotonic() - t0
-    count = min(args.count, int((await command("STAT")).split()[1]))
+    stored = int((await command("STAT")).split()[1])
+    wanted = []
+    for n in range(1, stored + 1):
+        if len(wanted) == args.count:
+            break
+        m = message_id.search(await multiline(f"TOP {n} 0"))
+        if m and int(m.group(1)) < args.count:
+            wanted.append(n)
+    count = len(wanted)
     octets = 0
+    cpu = CpuClock(args.pid)
+    cpu.start()
     start = time.monotonic()
-    for n in range(1, count + 1):
-        writer.write(b"RETR %d\r\n" % n)
-        await writer.drain()
-        response = await reader.readuntil(b"\r\n.\r\n")  # the multi-line end (RFC 1939 §3)
-        if not response.startswith(b"+OK"):
-            raise ServerError(f"RETR {n}: {response[:200]!r}")
+    for n in wanted:
+        response = await multiline(f"RETR {n}")
         octets += len(response) - response.index(b"\r\n") - 5
     elapsed = time.monotonic() - start
+    cpu.stop()
     await command("QUIT")
     writer.close()
     result("pop3-retr", messages=count, bytes=octets, login_ms=ms(login), seconds=round(elapsed, 3),
-           messages_per_s=round(count / elapsed, 1), mb_per_s=round(octets / 1e6 / elapsed, 2))
+           messages_per_s=round(count / elapsed, 1), mb_per_s=round(octets / 1e6 / elapsed, 2),
+           **cpu.fields())
 
 
 def main():
@@ -532,6 +618,7 @@ def main():
     parser.add_argument("--password", required=True)
     parser.add_argument("--mailbox", default="INBOX")
     parser.add_argument("--seed", default="sealbox-bench", help="of the message set and of choices")
+    parser.add_argument("--pid", type=int, help="the server (Dovecot: its master process), for its CPU time and memory")
     sub = parser.add_subparsers(dest="measure", required=True)
     p = sub.add_parser("populate", help="APPEND COUNT messages")
     p.add_argument("count", type=int)
@@ -549,15 +636,18 @@ def main():
     p.add_argument("--login-concurrency", type=int, default=8)
     p = sub.add_parser("idle-memory", help="server memory per idle connection")
     p.add_argument("--connections", type=int, default=1000)
-    p.add_argument("--login-connections", type=int, help="logged-in phase size (default: --connections; 0 skips it)")
-    p.add_argument("--pid", type=int, required=True, help="the server (Dovecot: its master process)")
+    p.add_argument("--login-connections", type=int,
+                   help="logged-in phase size, on top of the first (default: --connections; 0 skips it)")
     p.add_argument("--concurrency", type=int, default=16, help="connections being set up at once")
     p.add_argument("--settle", type=float, default=5, help="seconds to wait before each reading")
     p = sub.add_parser("pop3-retr", help="POP3 RETR of COUNT messages (point --port at POP3S)")
     p.add_argument("count", type=int)
     args = parser.parse_args()
-    if args.measure == "idle-memory" and args.login_connections is None:
-        args.login_connections = args.connections
+    if args.measure == "idle-memory":
+        if args.pid is None:
+            parser.error("idle-memory needs --pid")
+        if args.login_connections is None:
+            args.login_connections = args.connections
     run = {"populate": populate, "fetch-headers": fetch_headers, "fetch-bodies": fetch_bodies,
            "search-text": search_text, "mixed": mixed, "idle-memory": idle_memory,
            "pop3-retr": pop3_retr}[args.measure]
