@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace sealbox {
 
 std::string base64_encode(std::string_view raw) {
@@ -12,7 +14,21 @@ std::string base64_encode(std::string_view raw) {
     return out;
 }
 
+namespace {
+
+bool in_alphabet(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
+}
+
+}  // namespace
+
 std::optional<std::string> base64_decode(std::string_view text) {
+    // Debian's libsodium 1.0.18 decodes some bytes above 0x7f as if they were letters of the
+    // alphabet (found by fuzz/smtp_from_field_fuzz), so the alphabet is checked here first.
+    if (!std::ranges::all_of(text, in_alphabet)) {
+        return std::nullopt;
+    }
     std::string out(text.size() / 4 * 3 + 3, '\0');
     std::size_t length = 0;
     const char* end = nullptr;

@@ -22,5 +22,12 @@ TEST(Base64, RoundTripsAndRefusesNonCanonicalInput) {
     }
 }
 
+TEST(Base64, RefusesBytesOutsideTheAlphabet) {
+    // libsodium 1.0.18 alone decodes these four bytes to "\xff\xff\xff".
+    EXPECT_FALSE(base64_decode("\xba\x8d\xfe\xc3"));
+    EXPECT_FALSE(base64_decode("Zm9v\xb0\xb0\xb0\xb0"));
+    EXPECT_FALSE(base64_decode("Zm9v Zm9v"));
+}
+
 }  // namespace
 }  // namespace sealbox
