@@ -12,6 +12,7 @@
 #include "imap/proto/command_reader.h"
 #include "imap/proto/lexer.h"
 #include "imap/proto/mailbox_name.h"
+#include "imap/proto/metadata.h"
 #include "imap/proto/response.h"
 #include "imap/proto/string_writer.h"
 
@@ -51,6 +52,20 @@ void check_command(const Command& command, bool utf8) {
         check_string_roundtrip(login->password, utf8);
     } else if (auto* select = std::get_if<Select>(&command)) {
         check_mailbox(select->mailbox, utf8);
+    } else if (auto* get = std::get_if<GetMetadata>(&command)) {  // RFC 5464 §3.2, §5
+        check_mailbox(get->mailbox, utf8);
+        check(!get->entries.empty());
+        for (const auto& entry : get->entries) {
+            check(metadata_entry_name(entry, true) == entry);
+        }
+    } else if (auto* set = std::get_if<SetMetadata>(&command)) {
+        check_mailbox(set->mailbox, utf8);
+        check(!set->entries.empty());
+        for (const auto& entry : set->entries) {
+            check(metadata_entry_name(entry.name, false) == entry.name);
+        }
+        std::string response = metadata_response(set->mailbox, set->entries, utf8);
+        check(response.starts_with("* METADATA ") && response.ends_with(")\r\n"));
     } else if (auto* rename = std::get_if<Rename>(&command)) {
         check_mailbox(rename->from, utf8);
         check_mailbox(rename->to, utf8);
@@ -62,6 +77,18 @@ void check_command(const Command& command, bool utf8) {
         check(!fetch->attributes.empty());
     } else if (auto* append = std::get_if<Append>(&command)) {
         check(!append->messages.empty());
+    } else if (auto* sort = std::get_if<Sort>(&command)) {  // RFC 5256 §5: 1* of each
+        check(!sort->criteria.empty() && !sort->search.children.empty());
+    } else if (auto* thread = std::get_if<Thread>(&command)) {
+        check(!thread->search.children.empty());
+    } else if (auto* notify = std::get_if<Notify>(&command)) {  // RFC 5465 §8
+        check(notify->none == notify->groups.empty());
+        for (const NotifyGroup& group : notify->groups) {
+            for (const std::string& name : group.mailboxes) {
+                check_mailbox(name, utf8);
+            }
+            check(group.fetch.empty() || group.is_selected());
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "imap/proto/metadata.h"
 #include "imap/proto/search_key.h"
 #include "mime/message_summary.h"
 
@@ -70,10 +71,11 @@ struct MessageContent {
     std::string raw;  // empty unless asked for
 };
 
-enum class Content {
-    summary,  // meta and summary only
-    header,   // plus the raw header (raw holds the root header, blank line included)
-    full,     // plus the whole raw message
+enum class Content {  // in increasing cost: each includes the one before
+    meta,             // MessageMeta only: no stored summary is read or decoded
+    summary,          // meta and summary only
+    header,           // plus the raw header (raw holds the root header, blank line included)
+    full,             // plus the whole raw message
 };
 
 enum class FlagMode { replace, add, remove };  // RFC 9051 §6.4.6 FLAGS, +FLAGS, -FLAGS
@@ -89,9 +91,27 @@ struct CopyResult {  // COPYUID (RFC 4315 §3)
     std::vector<Uid> target;
 };
 
+struct NewMessage {  // one message of APPEND (RFC 9051 §6.3.12)
+    std::string_view raw;
+    std::span<const std::string> flags;
+    std::optional<std::int64_t> internal_date;  // none: now
+};
+
 struct AppendResult {  // APPENDUID (RFC 4315 §3)
     std::uint32_t uid_validity = 0;
-    Uid uid = 0;
+    std::vector<Uid> uids;  // one per message, in order
+};
+
+// What SETMETADATA may leave behind (RFC 5464 §4.3). Values are not counted in the quota, so
+// max_total_bytes bounds them for the whole account.
+struct MetadataLimits {
+    std::size_t max_entries = 256;  // per mailbox, and for the server's ("")
+    std::uint64_t max_total_bytes = 8 * 1024 * 1024;
+};
+enum class MetadataResult {
+    done,
+    too_many,   // a mailbox would hold more than max_entries; nothing changed
+    too_large,  // the account's values would exceed max_total_bytes; nothing changed
 };
 
 struct Quota {  // RFC 9208 STORAGE, in octets; limit 0: none
@@ -139,15 +159,27 @@ class Account {
     // for the spam filter to learn from.
     virtual CopyResult copy(std::string_view mailbox, std::span<const Uid> uids,
                             std::string_view target, bool move) = 0;
-    virtual AppendResult append(std::string_view mailbox, std::string_view raw,
-                                std::span<const std::string> flags,
-                                std::optional<std::int64_t> internal_date) = 0;
+    // All the messages or none (MULTIAPPEND, RFC 3502 §6).
+    virtual AppendResult append(std::string_view mailbox, std::span<const NewMessage> messages) = 0;
     // RFC 9051 §6.4.4 with every key of RFC 3501 too. `criteria` is UID-based: the session has
     // turned message sequence numbers and "$" into UID sets already. BODY and TEXT go through
     // the full-text index. Returns matching UIDs in order.
     virtual std::vector<Uid> search(std::string_view mailbox, const SearchKey& criteria) = 0;
 
     virtual Quota quota() = 0;
+
+    // RFC 5464 annotations of a mailbox, or of the server for mailbox "" (kept per account:
+    // what the user sets is what only she sees), every one with its value, by name. Names are
+    // lower case, "/private/..." or "/shared/...". A mailbox's are deleted with it and follow
+    // it through RENAME (INBOX keeps its own: renaming it moves only the messages).
+    // /private/specialuse is the mailbox's SPECIAL-USE attribute (RFC 6154 §4), not stored
+    // with the others. not_found for a missing mailbox.
+    virtual std::vector<MetadataEntry> metadata(std::string_view mailbox) = 0;
+    // Sets the entries with a value and removes those without, all or none (RFC 5464 §4.3).
+    // not_found for a missing mailbox; invalid_argument for /private/specialuse of a mailbox.
+    virtual MetadataResult set_metadata(std::string_view mailbox,
+                                        std::span<const MetadataEntry> entries,
+                                        const MetadataLimits& limits) = 0;
 
     // `on_change` runs, on any thread, after anything in this account changed (a delivery, or
     // any session's APPEND, STORE, EXPUNGE, COPY, MOVE, CREATE, ...). It must only schedule

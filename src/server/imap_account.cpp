@@ -126,6 +126,7 @@ void StoreImapAccount::subscribe(std::string_view mailbox, bool subscribed) {
         s.set_subscribed(mailbox, subscribed);
         return true;
     });
+    account().notify();  // NOTIFY's SubscriptionChange (RFC 5465 §5.5)
 }
 
 std::vector<imap::MessageMeta> StoreImapAccount::messages(std::string_view mailbox) {
@@ -155,10 +156,26 @@ std::vector<imap::MessageContent> StoreImapAccount::contents(std::string_view ma
                                                              imap::Content what) {
     return account().with_store([&](store::MailboxStore& s) {
         std::vector<imap::MessageContent> out;
-        for (const auto& m : s.messages(mailbox, to_store_uids(uids))) {
+        const std::vector<std::int64_t> wanted = to_store_uids(uids);
+        std::vector<store::UidSummary> summaries;
+        if (what != imap::Content::meta) {
+            summaries = s.summaries(mailbox, wanted);
+        }
+        // Both lists are in UID order; the summaries' is the same set (one store call apart).
+        auto summary = summaries.begin();
+        for (const auto& m : s.messages(mailbox, wanted)) {
             imap::MessageContent content;
             content.meta = to_meta(m);
-            content.summary = mime::deserialize(s.summary(mailbox, m.uid));
+            if (what == imap::Content::meta) {
+                out.push_back(std::move(content));
+                continue;
+            }
+            while (summary != summaries.end() && summary->uid < m.uid) {
+                ++summary;
+            }
+            content.summary = summary != summaries.end() && summary->uid == m.uid
+                                  ? mime::deserialize(summary->summary)
+                                  : mime::deserialize(s.summary(mailbox, m.uid));
             if (what == imap::Content::full) {
                 content.raw = s.read(mailbox, m.uid);
             } else if (what == imap::Content::header) {
@@ -245,14 +262,19 @@ imap::CopyResult StoreImapAccount::copy(std::string_view mailbox, std::span<cons
     return out;
 }
 
-imap::AppendResult StoreImapAccount::append(std::string_view mailbox, std::string_view raw,
-                                            std::span<const std::string> flags,
-                                            std::optional<std::int64_t> internal_date) {
-    StoreFlags parsed = parse_flags(flags);
+imap::AppendResult StoreImapAccount::append(std::string_view mailbox,
+                                            std::span<const imap::NewMessage> messages) {
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    std::vector<store::AppendRequest> requests;
+    for (const imap::NewMessage& message : messages) {
+        StoreFlags parsed = parse_flags(message.flags);
+        requests.push_back({message.raw, parsed.bits, join_keywords(parsed.keywords),
+                            message.internal_date.value_or(now)});
+    }
     imap::AppendResult out;
-    out.uid = static_cast<imap::Uid>(
-        store_.append(*session_, mailbox, raw, parsed.bits, join_keywords(parsed.keywords),
-                      internal_date.value_or(static_cast<std::int64_t>(std::time(nullptr)))));
+    for (std::int64_t uid : store_.append(*session_, mailbox, requests)) {
+        out.uids.push_back(static_cast<imap::Uid>(uid));
+    }
     out.uid_validity = status(mailbox).uid_validity;
     return out;
 }

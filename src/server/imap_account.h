@@ -34,12 +34,15 @@ class StoreImapAccount : public imap::Account {
                                    std::optional<std::span<const imap::Uid>> uids) override;
     imap::CopyResult copy(std::string_view mailbox, std::span<const imap::Uid> uids,
                           std::string_view target, bool move) override;
-    imap::AppendResult append(std::string_view mailbox, std::string_view raw,
-                              std::span<const std::string> flags,
-                              std::optional<std::int64_t> internal_date) override;
+    imap::AppendResult append(std::string_view mailbox,
+                              std::span<const imap::NewMessage> messages) override;
     std::vector<imap::Uid> search(std::string_view mailbox,
                                   const imap::SearchKey& criteria) override;
     imap::Quota quota() override;
+    std::vector<imap::MetadataEntry> metadata(std::string_view mailbox) override;
+    imap::MetadataResult set_metadata(std::string_view mailbox,
+                                      std::span<const imap::MetadataEntry> entries,
+                                      const imap::MetadataLimits& limits) override;
     std::unique_ptr<imap::Watch> watch(std::function<void()> on_change) override;
 
   private:

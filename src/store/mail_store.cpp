@@ -513,28 +513,38 @@ DeliveryResult MailStore::deliver_one(const Account& account, PreparedMessage& m
     return result;
 }
 
-std::int64_t MailStore::append(AccountSession& session, std::string_view folder,
-                               std::string_view raw, std::uint32_t flags, std::string_view keywords,
-                               std::int64_t internal_date) {
-    if (raw.size() > static_cast<std::size_t>(options_.max_message_bytes)) {
-        throw Error(ErrorCode::invalid_argument, "message exceeds the maximum size");
+std::vector<std::int64_t> MailStore::append(AccountSession& session, std::string_view folder,
+                                            std::span<const AppendRequest> requests) {
+    std::int64_t size = 0;
+    for (const AppendRequest& request : requests) {
+        if (request.raw.size() > static_cast<std::size_t>(options_.max_message_bytes)) {
+            throw Error(ErrorCode::invalid_argument, "message exceeds the maximum size");
+        }
+        size += static_cast<std::int64_t>(request.raw.size());
     }
     UnlockedAccount& account = session.account();
     const std::int64_t account_id = account.account().id;
-    auto size = static_cast<std::int64_t>(raw.size());
-    PreparedMessage message(raw, internal_date);
-    message.new_message();  // parsed before taking the quota and the lock
+    std::vector<PreparedMessage> messages;
+    messages.reserve(requests.size());
+    for (const AppendRequest& request : requests) {
+        messages.emplace_back(request.raw, request.internal_date);
+        messages.back().new_message();  // parsed before taking the quota and the lock
+    }
     if (!directory_->reserve_quota(account_id, size)) {
         throw Error(ErrorCode::quota_exceeded, "mailbox is full");  // RFC 9208 §4.3 OVERQUOTA
     }
-    std::int64_t uid = 0;
+    std::vector<std::int64_t> uids;
     try {
-        uid = account.with_store([&](MailboxStore& store) {
+        // RFC 3502 §6: one transaction, so that a MULTIAPPEND adds all its messages or none.
+        uids = account.with_store([&](MailboxStore& store) {
             Transaction tx(store.database());
-            NewMessage added_message = message.new_message();
-            added_message.flags = flags;
-            added_message.keywords = keywords;
-            std::int64_t added = store.append(folder, added_message);
+            std::vector<std::int64_t> added;
+            for (std::size_t i = 0; i < requests.size(); ++i) {
+                NewMessage message = messages[i].new_message();
+                message.flags = requests[i].flags;
+                message.keywords = requests[i].keywords;
+                added.push_back(store.append(folder, message));
+            }
             tx.commit();
             return added;
         });
@@ -543,7 +553,7 @@ std::int64_t MailStore::append(AccountSession& session, std::string_view folder,
         throw;
     }
     account.notify();
-    return uid;
+    return uids;
 }
 
 AccountSession::~AccountSession() {

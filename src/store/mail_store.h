@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,13 @@ struct DeliveryResult {
     std::string message;  // for the protocol's reply; never contains message content
 };
 
+struct AppendRequest {  // one message of an IMAP APPEND
+    std::string_view raw;
+    std::uint32_t flags = 0;  // MessageFlag bits
+    std::string keywords;     // space-separated
+    std::int64_t internal_date = 0;
+};
+
 class MailStore {
   public:
     MailStore(std::unique_ptr<Directory> directory, StoreOptions options);
@@ -120,9 +128,10 @@ class MailStore {
                                         std::string_view folder = "INBOX");
 
     // IMAP APPEND (RFC 9051 §6.3.12) into an unlocked account: the quota is checked as for a
-    // delivery (quota_exceeded), the message indexed, and watchers told. Returns the new UID.
-    std::int64_t append(AccountSession& session, std::string_view folder, std::string_view raw,
-                        std::uint32_t flags, std::string_view keywords, std::int64_t internal_date);
+    // delivery (quota_exceeded), the messages indexed, and watchers told. All of them are added
+    // or none (MULTIAPPEND, RFC 3502 §6). Returns the new UIDs in order.
+    std::vector<std::int64_t> append(AccountSession& session, std::string_view folder,
+                                     std::span<const AppendRequest> requests);
 
     // Closes accounts whose last session ended more than unlock_idle ago; returns how many.
     std::size_t close_idle(std::chrono::steady_clock::time_point now);

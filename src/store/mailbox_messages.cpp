@@ -96,21 +96,7 @@ std::string first_message_id(const std::string& value) {
 
 }  // namespace
 
-std::int64_t MailboxStore::thread_for(std::span<const std::uint8_t> summary,
-                                      std::int64_t content_id) {
-    mime::MessageSummary parsed;
-    try {
-        parsed = mime::deserialize(summary);
-    } catch (const Error&) {
-        return content_id;  // no structure, no thread: it starts its own
-    }
-    std::string message_id = first_message_id(parsed.envelope.message_id);
-    if (!message_id.empty()) {
-        db_.prepare("UPDATE contents SET message_id = ? WHERE id = ?")
-            .bind(1, message_id)
-            .bind(2, content_id)
-            .run();
-    }
+std::int64_t MailboxStore::thread_for(const mime::MessageSummary& parsed, std::int64_t content_id) {
     // RFC 5256 §2.2 REFERENCES, simplified: a message joins the thread of the nearest message
     // it refers to (In-Reply-To, then References from the last) that this mailbox holds.
     std::vector<std::string> parents = mime::parse_message_ids(parsed.envelope.in_reply_to);
@@ -139,19 +125,30 @@ std::int64_t MailboxStore::append(std::string_view folder, const NewMessage& mes
     std::int64_t modseq = counters.int64(1);
     counters.reset();
 
-    db_.prepare("INSERT INTO contents(raw, summary, refcount) VALUES(?, ?, 1)")
+    std::optional<mime::MessageSummary> parsed;
+    try {
+        parsed = mime::deserialize(message.summary);
+    } catch (const Error&) {
+        // No structure, no Message-ID: the message starts its own thread.
+    }
+    // message_id is written with the row: an UPDATE later would rewrite every page of `raw`.
+    db_.prepare("INSERT INTO contents(raw, refcount, message_id) VALUES(?, 1, nullif(?, ''))")
         .bind_blob(1,
                    {reinterpret_cast<const std::uint8_t*>(message.raw.data()), message.raw.size()})
-        .bind_blob(2, message.summary)
+        .bind(2, parsed ? first_message_id(parsed->envelope.message_id) : std::string())
         .run();
     std::int64_t content = db_.last_insert_rowid();
+    db_.prepare("INSERT INTO summaries(content_id, summary) VALUES(?, ?)")
+        .bind(1, content)
+        .bind_blob(2, message.summary)
+        .run();
     if (message.text) {
         index_text(content, message.text->headers, message.text->body);
     } else {
         auto text = indexable_text(message.raw);
         index_text(content, text.headers, text.body);
     }
-    std::int64_t thread = thread_for(message.summary, content);
+    std::int64_t thread = parsed ? thread_for(*parsed, content) : content;
     db_.prepare(
            "INSERT INTO messages(folder_id, uid, modseq, flags, keywords, internal_date, size, "
            "content_id, thread_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -272,13 +269,35 @@ std::vector<std::int64_t> MailboxStore::remove(std::string_view folder,
 
 std::vector<std::uint8_t> MailboxStore::summary(std::string_view folder, std::int64_t uid) {
     auto s = db_.prepare(
-        "SELECT c.summary FROM messages m JOIN contents c ON c.id = m.content_id "
+        "SELECT s.summary FROM messages m JOIN summaries s ON s.content_id = m.content_id "
         "WHERE m.folder_id = ? AND m.uid = ?");
     s.bind(1, folder_id(folder)).bind(2, uid);
     if (!s.step()) {
         throw Error(ErrorCode::not_found, "no message with UID " + std::to_string(uid));
     }
     return s.blob(0);
+}
+
+std::vector<UidSummary> MailboxStore::summaries(std::string_view folder,
+                                                std::span<const std::int64_t> uids) {
+    // One query for the whole set: the UIDs go in as one JSON array parameter.
+    std::string list = "[";
+    for (std::int64_t uid : uids) {
+        if (list.size() > 1) {
+            list += ',';
+        }
+        list += std::to_string(uid);
+    }
+    list += ']';
+    auto s = db_.prepare(
+        "SELECT m.uid, s.summary FROM messages m JOIN summaries s ON s.content_id = m.content_id "
+        "WHERE m.folder_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid");
+    s.bind(1, folder_id(folder)).bind(2, list);
+    std::vector<UidSummary> out;
+    while (s.step()) {
+        out.push_back({s.int64(0), s.blob(1)});
+    }
+    return out;
 }
 
 FlagChange MailboxStore::store_flags(std::string_view folder, std::span<const std::int64_t> uids,

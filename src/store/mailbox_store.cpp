@@ -9,7 +9,7 @@
 namespace sealbox::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 3;
 
 // RFC 9051 §2.3.1.1 (UIDs, UIDVALIDITY), RFC 7162 (MODSEQ), RFC 6154 (special use),
 // RFC 8474 (OBJECTID: the rowids, never reused thanks to AUTOINCREMENT), RFC 5256 (thread_id:
@@ -65,6 +65,28 @@ CREATE TABLE junk_training(
 CREATE TABLE spool_merged(name TEXT PRIMARY KEY);
 )sql";
 
+constexpr SchemaUpgrade kUpgrades[] = {
+    // RFC 5464 annotations (IMAP METADATA); folder_id NULL: the account's own, which IMAP calls
+    // server annotations. Folder ids start at 1, so 0 stands for NULL in the unique key.
+    {2, R"sql(
+CREATE TABLE annotations(
+    folder_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value BLOB NOT NULL);
+CREATE UNIQUE INDEX annotations_by_name ON annotations(ifnull(folder_id, 0), name);
+)sql"},
+    // Summaries get their own table: behind the raw message in a contents row, reading one
+    // meant walking (and decrypting) every overflow page of the message first. A content's
+    // summary goes with it (ON DELETE CASCADE; MailboxStore turns foreign keys on).
+    {3, R"sql(
+CREATE TABLE summaries(
+    content_id INTEGER PRIMARY KEY REFERENCES contents(id) ON DELETE CASCADE,
+    summary BLOB NOT NULL);
+INSERT INTO summaries(content_id, summary) SELECT id, summary FROM contents;
+ALTER TABLE contents DROP COLUMN summary;
+)sql"},
+};
+
 struct DefaultFolder {
     const char* name;
     const char* special_use;
@@ -110,12 +132,15 @@ MailboxStore::MailboxStore(const std::filesystem::path& path, const crypto::Secr
                            const std::string& label)
     : db_(open_encrypted_database(path, key, label)) {
     db_.exec("PRAGMA foreign_keys=ON");
-    ensure_schema(db_, kSchemaVersion, kSchema, [this] {
-        db_.prepare("INSERT INTO uidvalidity_issued(last) VALUES(0)").run();
-        for (const auto& f : kDefaultFolders) {
-            insert_folder(f.name, f.special_use);
-        }
-    });
+    ensure_schema(
+        db_, kSchemaVersion, kSchema,
+        [this] {
+            db_.prepare("INSERT INTO uidvalidity_issued(last) VALUES(0)").run();
+            for (const auto& f : kDefaultFolders) {
+                insert_folder(f.name, f.special_use);
+            }
+        },
+        kUpgrades);
 }
 
 std::int64_t MailboxStore::next_uidvalidity() {

@@ -16,8 +16,9 @@
 #include "store/sqlite.h"
 
 namespace sealbox::mime {
+struct MessageSummary;
 struct SearchableText;
-}
+}  // namespace sealbox::mime
 
 namespace sealbox::store {
 
@@ -70,6 +71,11 @@ struct NewMessage {
 
 enum class FlagMode { replace, add, remove };  // RFC 9051 §6.4.6 FLAGS, +FLAGS, -FLAGS
 
+struct UidSummary {
+    std::int64_t uid = 0;
+    std::vector<std::uint8_t> summary;  // serialized mime::MessageSummary
+};
+
 struct FlagChange {
     std::vector<MessageInfo> updated;    // changed, with their new MODSEQ
     std::vector<std::int64_t> modified;  // refused by UNCHANGEDSINCE (RFC 7162 §3.1.3)
@@ -95,8 +101,13 @@ struct Copy {  // RFC 4315 §3 COPYUID
 
 enum class TextColumn { headers, body, both };
 
+struct Annotation {  // RFC 5464 (IMAP METADATA): an entry's name and its value, any octets
+    std::string name;
+    std::string value;
+};
+
 // What the full-text index holds for a message: mime::searchable_text() with both fields in
-// imap::fold_text() form, the form IMAP SEARCH compares in (imap/search/evaluate.h).
+// mime::fold_text() form, the form IMAP SEARCH compares in (imap/search/evaluate.h).
 mime::SearchableText indexable_text(std::string_view raw);
 
 class MailboxStore {
@@ -132,6 +143,8 @@ class MailboxStore {
     // Returns the UIDs that existed and are now gone. The caller runs it in a transaction.
     std::vector<std::int64_t> remove(std::string_view folder, std::span<const std::int64_t> uids);
     std::vector<std::uint8_t> summary(std::string_view folder, std::int64_t uid);
+    // The summaries of the listed messages that exist, in UID order, read in one query.
+    std::vector<UidSummary> summaries(std::string_view folder, std::span<const std::int64_t> uids);
 
     // STORE (RFC 9051 §6.4.6, RFC 7162 §3.1.3). Keywords compare case-insensitively. Only
     // messages whose flags change get a new MODSEQ.
@@ -158,6 +171,19 @@ class MailboxStore {
     // Bytes of all messages, for quota accounting.
     std::int64_t total_bytes();
 
+    // RFC 5464 annotations of a folder, or of the account itself when `folder` is empty (IMAP's
+    // server annotations), by name. A folder's go when it is deleted and stay with it through a
+    // rename (it keeps its id). not_found for a missing folder.
+    std::vector<Annotation> annotations(std::string_view folder);
+    // Sets one, or removes it when `value` is nullopt; several go in the caller's transaction.
+    void set_annotation(std::string_view folder, std::string_view name,
+                        std::optional<std::string_view> value);
+    std::int64_t annotation_count(std::string_view folder);
+    std::int64_t annotation_bytes();  // of every value the account holds
+    // A folder's RFC 6154 attribute ("" for none) without counting its messages as folder()
+    // does; not_found for a missing folder.
+    std::string special_use(std::string_view folder);
+
     // Spool merge bookkeeping: an entry's name is recorded in the same transaction as its
     // message, so a merge interrupted at any point neither loses nor duplicates it.
     bool spool_entry_merged(std::string_view name);
@@ -171,7 +197,7 @@ class MailboxStore {
     std::int64_t next_uidvalidity();
     std::int64_t insert_folder(std::string_view name, std::string_view special_use);
     std::int64_t bump_modseq(std::int64_t folder_id);
-    std::int64_t thread_for(std::span<const std::uint8_t> summary, std::int64_t content_id);
+    std::int64_t thread_for(const mime::MessageSummary& summary, std::int64_t content_id);
     void release_content(std::int64_t content_id);
 
     Database db_;

@@ -1,17 +1,93 @@
 #include "store/sqlite.h"
 
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "core/error.h"
 
 namespace sealbox::store {
 
+class StatementCache {
+  public:
+    StatementCache() = default;
+    StatementCache(const StatementCache&) = delete;
+    ~StatementCache() { close(); }
+
+    // An idle statement prepared from exactly `sql`, or nullptr.
+    sqlite3_stmt* take(std::string_view sql) {
+        auto found = idle_.find(sql);
+        if (found == idle_.end() || found->second.empty()) {
+            return nullptr;
+        }
+        sqlite3_stmt* stmt = found->second.back();
+        found->second.pop_back();
+        --count_;
+        return stmt;
+    }
+
+    // Keeps a statement for reuse, keyed by the text it was prepared from; finalizes it once
+    // the connection is closing or the cache is full (queries built at run time could
+    // otherwise grow it without end).
+    void give_back(sqlite3_stmt* stmt) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        if (closed_ || count_ >= kMaxIdle) {
+            sqlite3_finalize(stmt);
+            return;
+        }
+        std::string_view sql = sqlite3_sql(stmt);
+        auto found = idle_.find(sql);
+        if (found == idle_.end()) {
+            found = idle_.emplace(std::string(sql), std::vector<sqlite3_stmt*>()).first;
+        }
+        found->second.push_back(stmt);
+        ++count_;
+    }
+
+    // Before the connection closes: statements still in use are finalized when they return.
+    void close() noexcept {
+        for (auto& [sql, stmts] : idle_) {
+            for (sqlite3_stmt* stmt : stmts) {
+                sqlite3_finalize(stmt);
+            }
+        }
+        idle_.clear();
+        count_ = 0;
+        closed_ = true;
+    }
+
+  private:
+    static constexpr std::size_t kMaxIdle = 256;
+
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>, TextHash, std::equal_to<>> idle_;
+    std::size_t count_ = 0;
+    bool closed_ = false;
+};
+
+Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::function<void(int)> fail,
+                     std::shared_ptr<StatementCache> cache)
+    : db_(db), stmt_(stmt), fail_(std::move(fail)), cache_(std::move(cache)) {}
+
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), fail_(std::move(other.fail_)) {}
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      fail_(std::move(other.fail_)),
+      cache_(std::move(other.cache_)) {}
 
 Statement::~Statement() {
-    sqlite3_finalize(stmt_);
+    if (stmt_ != nullptr && cache_) {
+        cache_->give_back(stmt_);
+    } else {
+        sqlite3_finalize(stmt_);
+    }
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
@@ -113,13 +189,15 @@ Database::Database(sqlite3* handle, std::string label, std::shared_ptr<void> kee
     : db_(handle),
       label_(std::move(label)),
       keepalive_(std::move(keepalive)),
-      describe_failure_(std::move(describe_failure)) {}
+      describe_failure_(std::move(describe_failure)),
+      cache_(std::make_shared<StatementCache>()) {}
 
 Database::Database(Database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       label_(std::move(other.label_)),
       keepalive_(std::move(other.keepalive_)),
-      describe_failure_(std::move(other.describe_failure_)) {}
+      describe_failure_(std::move(other.describe_failure_)),
+      cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
     if (this != &other) {
@@ -128,6 +206,7 @@ Database& Database::operator=(Database&& other) noexcept {
         label_ = std::move(other.label_);
         keepalive_ = std::move(other.keepalive_);
         describe_failure_ = std::move(other.describe_failure_);
+        cache_ = std::move(other.cache_);
     }
     return *this;
 }
@@ -137,6 +216,9 @@ Database::~Database() {
 }
 
 void Database::close() noexcept {
+    if (cache_) {
+        cache_->close();
+    }
     if (db_ != nullptr) {
         sqlite3_close_v2(db_);
         db_ = nullptr;
@@ -145,12 +227,19 @@ void Database::close() noexcept {
 }
 
 Statement Database::prepare(std::string_view sql) {
+    auto fail_here = [this](int code) { fail(code); };
+    if (sqlite3_stmt* cached = cache_->take(sql)) {
+        return Statement(db_, cached, fail_here, cache_);
+    }
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) {
         fail(rc);
     }
-    return Statement(db_, stmt, [this](int code) { fail(code); });
+    // Text past the first statement is not part of sqlite3_sql(), the key the statement would
+    // be kept under: such a statement would never be found again, so it is not kept.
+    bool reusable = stmt != nullptr && std::string_view(sqlite3_sql(stmt)) == sql;
+    return Statement(db_, stmt, fail_here, reusable ? cache_ : nullptr);
 }
 
 void Database::exec(const char* sql) {
@@ -211,8 +300,8 @@ std::int64_t user_version(Database& db) {
 
 }  // namespace
 
-void ensure_schema(Database& db, int version, const char* schema,
-                   const std::function<void()>& seed) {
+void ensure_schema(Database& db, int version, const char* schema, const std::function<void()>& seed,
+                   std::span<const SchemaUpgrade> upgrades) {
     std::int64_t current = user_version(db);
     if (current > version) {
         throw Error(ErrorCode::corrupt, db.label() + " was written by a newer Sealbox");
@@ -221,12 +310,20 @@ void ensure_schema(Database& db, int version, const char* schema,
         return;
     }
     Transaction tx(db);
-    // Another connection may have created it between the look and the write lock.
-    if (user_version(db) == version) {
+    // Another connection may have created or upgraded it between the look and the write lock.
+    current = user_version(db);
+    if (current == version) {
         return;
     }
-    db.exec(schema);
-    if (seed) {
+    if (current == 0) {
+        db.exec(schema);
+    }
+    for (const SchemaUpgrade& upgrade : upgrades) {
+        if (upgrade.version > current && upgrade.version <= version) {
+            db.exec(upgrade.sql);
+        }
+    }
+    if (current == 0 && seed) {
         seed();
     }
     // A pragma takes no bound parameter; `version` is the caller's constant.

@@ -15,10 +15,14 @@
 
 namespace sealbox::store {
 
+// A connection's idle prepared statements, by SQL text (defined in sqlite.cpp).
+class StatementCache;
+
 class Statement {
   public:
-    Statement(sqlite3* db, sqlite3_stmt* stmt, std::function<void(int)> fail)
-        : db_(db), stmt_(stmt), fail_(std::move(fail)) {}
+    // With a `cache`, the statement goes back to it (reset, bindings cleared) when destroyed.
+    Statement(sqlite3* db, sqlite3_stmt* stmt, std::function<void(int)> fail,
+              std::shared_ptr<StatementCache> cache = {});
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&&) = delete;
     Statement(const Statement&) = delete;
@@ -46,6 +50,7 @@ class Statement {
     sqlite3* db_;
     sqlite3_stmt* stmt_;
     std::function<void(int)> fail_;
+    std::shared_ptr<StatementCache> cache_;
 };
 
 class Database {
@@ -62,6 +67,9 @@ class Database {
     Database(const Database&) = delete;
     ~Database();
 
+    // Reuses an idle statement prepared earlier from the same text, so hot paths do not
+    // compile their queries again; one still in use (nested use of the same query) is never
+    // handed out twice. A Statement must not outlive its Database.
     Statement prepare(std::string_view sql);
     // For schema scripts and pragmas only: never for statements that carry user data.
     void exec(const char* sql);
@@ -81,13 +89,22 @@ class Database {
     std::string label_;
     std::shared_ptr<void> keepalive_;
     std::function<std::string()> describe_failure_;
+    // Shared with the statements handed out, which return to it while the connection is open.
+    std::shared_ptr<StatementCache> cache_;
 };
 
-// Creates the schema of a new database (user_version 0) and sets user_version to `version`, in
-// one transaction that also runs `seed`; refuses a database written by a newer Sealbox with
-// Error(corrupt) naming db.label().
+// A script that brings a database from version - 1 to `version`.
+struct SchemaUpgrade {
+    int version;
+    const char* sql;
+};
+
+// Brings the database to `version` in one transaction: a new one (user_version 0) gets `schema`
+// (the first version's), every upgrade, then `seed`; an older one gets the upgrades past its
+// version. Refuses a database written by a newer Sealbox with Error(corrupt) naming db.label().
 void ensure_schema(Database& db, int version, const char* schema,
-                   const std::function<void()>& seed = {});
+                   const std::function<void()>& seed = {},
+                   std::span<const SchemaUpgrade> upgrades = {});
 
 // While it lives, commits on `db` are not synced (WAL with synchronous=NORMAL: still atomic and
 // consistent after a crash, but the last ones may be lost); for writes that a GroupSync flush

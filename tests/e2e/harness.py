@@ -1,5 +1,6 @@
 """Shared helpers for the end-to-end tests: run the real `sealbox` binary in a scratch data dir."""
 
+import ctypes
 import os
 import shutil
 import signal
@@ -41,6 +42,13 @@ def free_ports(count):
     return ports
 
 
+def die_with_parent():
+    """In the child before exec: the server gets SIGKILL when the test process dies, however it
+    dies (a ctest timeout, a crash), so no server outlives its test."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class SealboxTestCase(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="sealbox-e2e-")
@@ -55,19 +63,36 @@ class SealboxTestCase(unittest.TestCase):
 
         self.log = os.path.join(self.dir, "serve.log")
         self.server = None
+        # A cleanup, not tearDown: it runs even when a subclass's setUp fails after this point.
+        self.addCleanup(self._stop_and_remove)
 
-    def tearDown(self):
+    def _stop_and_remove(self):
         if self.server and self.server.poll() is None:
             self.server.kill()
             self.server.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    @staticmethod
+    def close_quietly(client):
+        """Logs an imaplib client out at the end of a test, whatever state the test left it in."""
+        try:
+            client.logout()
+        except Exception:
+            pass
+
+    def ok(self, response):
+        """The data of an imaplib (typ, data) reply that must be OK."""
+        typ, data = response
+        self.assertEqual(typ, "OK", data)
+        return data
 
     def start_server(self):
         """`sealbox serve` with this test's config, logging to self.log; returns once it serves."""
         started_before = self.read_log().count("sealbox serving")
         with open(self.log, "ab") as log:
             self.server = subprocess.Popen([SEALBOX, "--config", self.config, "--data-dir", self.data,
-                                            "serve"], stdout=subprocess.DEVNULL, stderr=log)
+                                            "serve"], stdout=subprocess.DEVNULL, stderr=log,
+                                           preexec_fn=die_with_parent)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.server.poll() is not None:

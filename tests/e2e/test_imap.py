@@ -57,18 +57,6 @@ class ImapTestCase(SealboxTestCase):
             imap.capabilities = tuple(codes.group(1).decode().upper().split())
         return imap
 
-    @staticmethod
-    def close_quietly(imap):
-        try:
-            imap.logout()
-        except Exception:
-            pass
-
-    def ok(self, response):
-        typ, data = response
-        self.assertEqual(typ, "OK", data)
-        return data
-
     def deliver(self, message):
         with smtplib.LMTP("127.0.0.1", self.ports["lmtp"]) as lmtp:
             lmtp.sendmail("bob@example.org", [USER], message)

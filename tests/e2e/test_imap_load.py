@@ -19,6 +19,7 @@ class ImapLoadTest(SealboxTestCase):
         self.start_server()
 
     def load(self, listener, *args):
+        # Options before the measurement's name belong to the generator as a whole (--pid).
         proc = subprocess.run(["/usr/bin/python3", IMAP_LOAD, "--port", str(self.ports[listener]),
                                "--user", USER, "--password", PASSWORD, *args],
                               capture_output=True, text=True, timeout=240)
@@ -45,8 +46,8 @@ class ImapLoadTest(SealboxTestCase):
         mixed = self.load("imaps", "mixed", "--clients", "3", "--seconds", "2")
         self.assertEqual(mixed["errors"], 0, mixed)
         self.assertGreater(mixed["fetch_ops"], 0, mixed)
-        memory = self.load("imaps", "idle-memory", "--connections", "10", "--login-connections", "3",
-                           "--pid", str(self.server.pid), "--settle", "0.5")
+        memory = self.load("imaps", "--pid", str(self.server.pid), "idle-memory", "--connections", "10",
+                           "--login-connections", "3", "--settle", "0.5")
         self.assertEqual(memory["greeting"]["connections"], 10, memory)
         self.assertEqual(memory["selected"]["connections"], 3, memory)
         self.assertGreater(memory["selected"]["rss_kib"], 0, memory)

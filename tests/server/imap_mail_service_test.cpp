@@ -56,7 +56,8 @@ class ImapMailServiceTest : public ::testing::Test {
 
     imap::Uid append(imap::Account& account, const std::string& raw,
                      std::vector<std::string> flags = {}) {
-        return account.append("INBOX", raw, flags, std::nullopt).uid;
+        return account.append("INBOX", std::vector<imap::NewMessage>{{raw, flags, std::nullopt}})
+            .uids.at(0);
     }
 
     TempDir dir_;
@@ -73,8 +74,9 @@ TEST_F(ImapMailServiceTest, WrongPasswordGivesNoAccount) {
 TEST_F(ImapMailServiceTest, AppendKeepsFlagsAndRefusesOverQuota) {
     auto account = login();
     std::vector<std::string> flags{"\\Seen", "$Label1", "\\Recent"};
-    auto result = account->append("INBOX", message("a", "hi"), flags, 1700000000);
-    EXPECT_EQ(result.uid, 1u);
+    const std::string hi = message("a", "hi");
+    auto result = account->append("INBOX", std::vector<imap::NewMessage>{{hi, flags, 1700000000}});
+    EXPECT_EQ(result.uids, std::vector<imap::Uid>{1});
     EXPECT_EQ(result.uid_validity, account->status("INBOX").uid_validity);
     auto meta = account->messages("INBOX");
     ASSERT_EQ(meta.size(), 1u);
@@ -91,13 +93,27 @@ TEST_F(ImapMailServiceTest, AppendKeepsFlagsAndRefusesOverQuota) {
     }
     EXPECT_EQ(account->messages("INBOX").size(), 1u);
     std::vector<std::string> bad{"\\Bogus"};
-    EXPECT_THROW(account->append("INBOX", message("b", "x"), bad, std::nullopt), Error);
+    EXPECT_THROW(append(*account, message("b", "x"), bad), Error);
     try {
-        account->append("Nope", message("c", "x"), {}, std::nullopt);
+        const std::string c = message("c", "x");
+        account->append("Nope", std::vector<imap::NewMessage>{{c, {}, std::nullopt}});
         ADD_FAILURE() << "appended to a mailbox that does not exist";
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::not_found);  // the session answers NO [TRYCREATE]
     }
+
+    // MULTIAPPEND (RFC 3502 §6): two messages that each fit but not together add neither.
+    const std::string half1 = message("half1", std::string(2500, 'y'));
+    const std::string half2 = message("half2", std::string(2500, 'z'));
+    try {
+        account->append("INBOX", std::vector<imap::NewMessage>{{half1, {}, std::nullopt},
+                                                               {half2, {}, std::nullopt}});
+        ADD_FAILURE() << "appended two messages over quota";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::quota_exceeded);
+    }
+    EXPECT_EQ(account->messages("INBOX").size(), 1u);
+    EXPECT_EQ(account->quota().used, meta[0].size);
 
     // Expunging gives the room back.
     std::vector<std::string> deleted{"\\Deleted"};

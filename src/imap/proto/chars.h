@@ -7,6 +7,7 @@ namespace sealbox::imap::chars {
 
 using smtp::chars::iequals;
 using smtp::chars::is_digit;
+using smtp::chars::to_lower;
 using smtp::chars::to_upper;
 
 inline bool is_ctl(char c) {

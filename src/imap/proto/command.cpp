@@ -60,6 +60,14 @@ class Parser {
         }
         if (name == "GETQUOTAROOT")
             return GetQuotaRoot{spaced_mailbox()};
+        if (name == "GETMETADATA")
+            return get_metadata();
+        if (name == "SETMETADATA")
+            return set_metadata();
+        if (name == "NOTIFY") {  // RFC 5465 §8
+            lexer_.sp();
+            return parse_notify(lexer_, [this](const std::string& w) { return decode_mailbox(w); });
+        }
         if (name == "AUTHENTICATE")
             return authenticate();
         if (name == "LOGIN")
@@ -98,6 +106,14 @@ class Parser {
             return fetch(false);
         if (name == "SEARCH")
             return search(false);
+        if (name == "SORT")
+            return sort(false);
+        if (name == "THREAD")
+            return thread(false);
+        if (name == "COMPRESS") {  // compress = "COMPRESS" SP algorithm (RFC 4978 §5)
+            lexer_.sp();
+            return Compress{upper(lexer_.atom())};
+        }
         throw SyntaxError("Unknown command " + name);
     }
 
@@ -141,6 +157,28 @@ class Parser {
             }
         }
         lexer_.close_paren();
+    }
+
+    // RFC 5464 §5: "GETMETADATA" [SP getmetadata-options] SP mailbox SP entries
+    GetMetadata get_metadata() {
+        GetMetadata g;
+        lexer_.sp();
+        if (lexer_.peek() == '(') {
+            read_metadata_options(lexer_, g);
+            lexer_.sp();
+        }
+        g.mailbox = decode_mailbox(lexer_.astring());
+        lexer_.sp();
+        g.entries = read_metadata_entries(lexer_);
+        return g;
+    }
+    // RFC 5464 §5: "SETMETADATA" SP mailbox SP entry-values
+    SetMetadata set_metadata() {
+        SetMetadata s;
+        s.mailbox = spaced_mailbox();
+        lexer_.sp();
+        s.entries = read_metadata_values(lexer_);
+        return s;
     }
 
     Authenticate authenticate() {
@@ -360,16 +398,41 @@ class Parser {
                 m.date_time = date;
                 lexer_.sp();
             }
-            if (!lexer_.next_is_string() || lexer_.peek() == '"') {
-                throw SyntaxError("APPEND needs the message as a literal");
+            if (lexer_.peek() == 'U' || lexer_.peek() == 'u') {
+                m.data = utf8_append_data(m.binary);
+            } else {
+                if (!lexer_.next_is_string() || lexer_.peek() == '"') {
+                    throw SyntaxError("APPEND needs the message as a literal");
+                }
+                m.data = lexer_.string(true, &m.binary);
             }
-            m.data = lexer_.string(true, &m.binary);
             a.messages.push_back(std::move(m));
         } while (lexer_.peek() == ' ');
         return a;
     }
 
-    Command uid() {  // uid = "UID" SP (copy / move / fetch / search / store / uid-expunge)
+    // RFC 6855 §4: append-data =/ "UTF8" SP "(" literal8 ")", a message whose header may hold
+    // UTF-8; only once UTF8=ACCEPT (or IMAP4rev2) lets the client send UTF-8.
+    std::string utf8_append_data(bool& binary) {
+        if (upper(lexer_.atom()) != "UTF8") {
+            throw SyntaxError("APPEND needs the message as a literal");
+        }
+        if (!options_.utf8) {
+            throw SyntaxError("APPEND UTF8 needs ENABLE UTF8=ACCEPT");
+        }
+        lexer_.sp();
+        lexer_.open_paren();
+        if (lexer_.peek() != '~') {
+            throw SyntaxError("APPEND UTF8 needs the message as a literal8");
+        }
+        std::string data = lexer_.string(true, &binary);
+        lexer_.close_paren();
+        return data;
+    }
+
+    // uid = "UID" SP (copy / move / fetch / search / store / uid-expunge), and sort and thread
+    // (RFC 5256 §5)
+    Command uid() {
         lexer_.sp();
         std::string name = upper(lexer_.atom());
         if (name == "COPY")
@@ -384,6 +447,10 @@ class Parser {
             return Expunge{spaced_set()};
         if (name == "SEARCH")
             return search(true);
+        if (name == "SORT")
+            return sort(true);
+        if (name == "THREAD")
+            return thread(true);
         throw SyntaxError("Unknown UID command " + name);
     }
 
@@ -479,6 +546,86 @@ class Parser {
         }
         s.criteria = parse_search_program(lexer_, s.charset);
         return s;
+    }
+
+    // sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria (RFC 5256 §5);
+    // sort-criteria = "(" sort-criterion *(SP sort-criterion) ")";
+    // sort-criterion = ["REVERSE" SP] sort-key
+    Sort sort(bool uid) {
+        Sort s;
+        s.uid = uid;
+        lexer_.sp();
+        lexer_.open_paren();
+        do {
+            SortCriterion criterion;
+            std::string key = upper(lexer_.atom());
+            if (key == "REVERSE") {
+                criterion.reverse = true;
+                lexer_.sp();
+                key = upper(lexer_.atom());
+            }
+            criterion.key = sort_key(key);
+            s.criteria.push_back(criterion);
+        } while (lexer_.take(' '));
+        lexer_.close_paren();
+        lexer_.sp();
+        s.charset = search_criteria(s.search);
+        return s;
+    }
+    static SortKey sort_key(const std::string& key) {
+        if (key == "ARRIVAL")
+            return SortKey::arrival;
+        if (key == "CC")
+            return SortKey::cc;
+        if (key == "DATE")
+            return SortKey::date;
+        if (key == "FROM")
+            return SortKey::from;
+        if (key == "SIZE")
+            return SortKey::size;
+        if (key == "SUBJECT")
+            return SortKey::subject;
+        if (key == "TO")
+            return SortKey::to;
+        if (key == "DISPLAYFROM")  // RFC 5957 §3
+            return SortKey::display_from;
+        if (key == "DISPLAYTO")
+            return SortKey::display_to;
+        throw SyntaxError("Unknown sort key " + key);
+    }
+
+    // thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria (RFC 5256 §5)
+    Thread thread(bool uid) {
+        Thread t;
+        t.uid = uid;
+        lexer_.sp();
+        std::string algorithm = upper(lexer_.atom());
+        if (algorithm == "ORDEREDSUBJECT") {
+            t.algorithm = ThreadAlgorithm::ordered_subject;
+        } else if (algorithm == "REFERENCES") {
+            t.algorithm = ThreadAlgorithm::references;
+        } else {
+            throw SyntaxError("Unknown threading algorithm " + algorithm);
+        }
+        lexer_.sp();
+        t.charset = search_criteria(t.search);
+        return t;
+    }
+
+    // search-criteria = charset 1*(SP search-key): the charset SEARCH makes optional is
+    // required here (RFC 5256 §3), so a second CHARSET is just an unknown search key.
+    std::string search_criteria(SearchKey& keys) {
+        std::string charset = lexer_.astring();  // charset = atom / quoted
+        if (lexer_.at_end()) {
+            throw SyntaxError("Expected a charset, then search keys");
+        }
+        lexer_.sp();
+        std::optional<std::string> second_charset;
+        keys = parse_search_program(lexer_, second_charset);
+        if (second_charset) {
+            throw SyntaxError("Unknown search key CHARSET");
+        }
+        return charset;
     }
 
     std::string_view input_;

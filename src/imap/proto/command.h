@@ -13,8 +13,11 @@
 
 #include "imap/proto/fetch_attribute.h"
 #include "imap/proto/limits.h"
+#include "imap/proto/metadata.h"
+#include "imap/proto/notify.h"
 #include "imap/proto/search_key.h"
 #include "imap/proto/sequence_set.h"
+#include "imap/thread/sorting.h"
 
 namespace sealbox::imap {
 
@@ -147,10 +150,29 @@ struct Search {  // RFC 9051 §6.4.4
     SearchKey criteria;  // an all_of
 };
 
-using Command = std::variant<Capability, Noop, Logout, StartTls, Authenticate, Login, Enable,
-                             Select, Create, Delete, Rename, Subscribe, Unsubscribe, List, Lsub,
-                             Namespace, Status, Append, Idle, Close, Unselect, Expunge, Copy, Move,
-                             Store, Fetch, Search, Check, Id, GetQuota, GetQuotaRoot>;
+// RFC 5256 §3: unlike SEARCH, SORT and THREAD always name the charset of their search keys.
+struct Sort {  // sort keys of RFC 5256 §3 and RFC 5957 §3 (DISPLAYFROM, DISPLAYTO)
+    bool uid = false;
+    std::vector<SortCriterion> criteria;
+    std::string charset;
+    SearchKey search;  // an all_of
+};
+enum class ThreadAlgorithm { ordered_subject, references };
+struct Thread {
+    bool uid = false;
+    ThreadAlgorithm algorithm = ThreadAlgorithm::ordered_subject;
+    std::string charset;
+    SearchKey search;  // an all_of
+};
+struct Compress {           // RFC 4978 §3
+    std::string mechanism;  // upper case; the session knows only DEFLATE
+};
+
+using Command =
+    std::variant<Capability, Noop, Logout, StartTls, Authenticate, Login, Enable, Select, Create,
+                 Delete, Rename, Subscribe, Unsubscribe, List, Lsub, Namespace, Status, Append,
+                 Idle, Close, Unselect, Expunge, Copy, Move, Store, Fetch, Search, Check, Id,
+                 GetQuota, GetQuotaRoot, Sort, Thread, Compress, Notify, GetMetadata, SetMetadata>;
 
 struct TaggedCommand {
     std::string tag;

@@ -107,7 +107,7 @@ std::string Lexer::quoted() {
 std::string Lexer::literal(bool binary_ok, bool* was_literal8) {
     bool is8 = take('~');
     if (is8 && !binary_ok) {
-        throw SyntaxError("literal8 is allowed only in APPEND");
+        throw SyntaxError("literal8 is allowed only in APPEND and SETMETADATA values");
     }
     expect('{', "a literal");
     std::uint64_t size = number64();

@@ -141,6 +141,18 @@ ResponseCode ResponseCode::bad_charset(std::span<const std::string> charsets) {
 ResponseCode ResponseCode::closed() {
     return ResponseCode("CLOSED");
 }
+ResponseCode ResponseCode::bad_event(std::span<const std::string> events) {
+    return ResponseCode("BADEVENT (" + atom_list(events, false) + ")");
+}
+ResponseCode ResponseCode::metadata_long_entries(std::uint64_t size) {
+    return ResponseCode("METADATA LONGENTRIES " + std::to_string(size));
+}
+ResponseCode ResponseCode::metadata_max_size(std::uint64_t size) {
+    return ResponseCode("METADATA MAXSIZE " + std::to_string(size));
+}
+ResponseCode ResponseCode::metadata_too_many() {
+    return ResponseCode("METADATA TOOMANY");
+}
 ResponseCode ResponseCode::simple(std::string_view atom) {
     if (!is_atom(atom)) {
         throw Error(ErrorCode::internal, "IMAP response code is not an atom");

@@ -47,6 +47,12 @@ class ResponseCode {
     // RFC 9051 §7.1 "BADCHARSET" with the charsets SEARCH takes.
     static ResponseCode bad_charset(std::span<const std::string> charsets);
     static ResponseCode closed();  // RFC 7162 §3.2.11
+    // RFC 5464 §4.2.1 [METADATA LONGENTRIES n], §4.3 [METADATA MAXSIZE n] and [METADATA TOOMANY]
+    static ResponseCode metadata_long_entries(std::uint64_t size);
+    static ResponseCode metadata_max_size(std::uint64_t size);
+    static ResponseCode metadata_too_many();
+    // RFC 5465 §5: "BADEVENT" with the events NOTIFY supports; each 1*ATOM-CHAR.
+    static ResponseCode bad_event(std::span<const std::string> events);
     // The RFC 5530 codes and others without arguments: AUTHENTICATIONFAILED, NONEXISTENT,
     // ALREADYEXISTS, OVERQUOTA, LIMIT, CANNOT, SERVERBUG, PRIVACYREQUIRED, ... `atom` must be
     // 1*ATOM-CHAR; throws sealbox::Error(internal) otherwise (a bug).

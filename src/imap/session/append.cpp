@@ -68,16 +68,16 @@ boost::asio::awaitable<void> Session::on_append(Append& append) {
     }
     auto account = account_;
     std::string name = append.mailbox;
-    std::vector<AppendResult> results;
+    AppendResult result;
     try {
         auto work = [account, name, messages = std::move(messages)] {
-            std::vector<AppendResult> out;
+            std::vector<NewMessage> batch;
             for (const Message& m : messages) {
-                out.push_back(account->append(name, m.data, m.flags, m.date));
+                batch.push_back({m.data, m.flags, m.date});
             }
-            return out;
+            return account->append(name, batch);
         };
-        results = co_await net::run_blocking(services_.workers, std::move(work));
+        result = co_await net::run_blocking(services_.workers, std::move(work));
     } catch (const Error& e) {
         fail(e, "TRYCREATE");  // RFC 9051 §6.3.12: the client may CREATE and retry
         co_return;
@@ -85,13 +85,9 @@ boost::asio::awaitable<void> Session::on_append(Append& append) {
     if (selected_ && selected_->name == name) {
         mark_changed();  // §6.3.12: the selected mailbox's EXISTS follows
     }
-    std::vector<std::uint32_t> uids;
-    for (const AppendResult& r : results) {
-        uids.push_back(r.uid);
-    }
     done(Condition::ok,
-         uids.size() == 1 ? ResponseCode::append_uid(results[0].uid_validity, uids[0])
-                          : ResponseCode::append_uid(results.at(0).uid_validity, uids),
+         result.uids.size() == 1 ? ResponseCode::append_uid(result.uid_validity, result.uids[0])
+                                 : ResponseCode::append_uid(result.uid_validity, result.uids),
          "APPEND completed");
 }
 

@@ -35,8 +35,12 @@ Content content_for(const FetchAttribute& a) {
         case Kind::binary:
         case Kind::binary_size:
             return Content::full;
-        default:
+        case Kind::envelope:
+        case Kind::body:
+        case Kind::body_structure:
             return Content::summary;
+        default:  // FLAGS, UID, INTERNALDATE, RFC822.SIZE, MODSEQ, EMAILID, THREADID
+            return Content::meta;
     }
 }
 
@@ -238,17 +242,9 @@ boost::asio::awaitable<void> Session::on_fetch(const Fetch& fetch) {
     if (has(Kind::modseq)) {
         condstore_ = true;  // RFC 7162 §3.1: a CONDSTORE-enabling command
     }
-    Content need = Content::summary;
-    bool mark_seen = false;
-    for (const FetchAttribute& a : attributes) {
-        need = std::max(need, content_for(a));
-        mark_seen = mark_seen || sets_seen(a);
-    }
-    mark_seen = mark_seen && !selected_->read_only;
-
-    auto account = account_;
-    std::string name = selected_->name;
     if (fetch.vanished) {
+        auto account = account_;
+        std::string name = selected_->name;
         // RFC 7162 §3.2.6: UIDs in the set expunged since CHANGEDSINCE come first.
         ModSeq since = *fetch.changed_since;
         auto work = [account, name, since] { return account->changes_since(name, since); };
@@ -264,16 +260,43 @@ boost::asio::awaitable<void> Session::on_fetch(const Fetch& fetch) {
         }
     }
 
+    bool decodable = co_await fetch_messages(*uids, attributes, fetch.changed_since, true);
+    if (!decodable) {
+        done(Condition::no, ResponseCode::simple("UNKNOWN-CTE"),
+             "Cannot decode a part's Content-Transfer-Encoding");  // RFC 3516 §4.3
+        co_return;
+    }
+    done(Condition::ok, "FETCH completed");
+}
+
+boost::asio::awaitable<bool> Session::fetch_messages(const std::vector<Uid>& uids,
+                                                     const std::vector<FetchAttribute>& attributes,
+                                                     std::optional<ModSeq> changed_since,
+                                                     bool may_set_seen) {
+    auto has = [&](Kind kind) {
+        return std::any_of(attributes.begin(), attributes.end(),
+                           [kind](const FetchAttribute& a) { return a.kind == kind; });
+    };
+    Content need = Content::meta;
+    bool mark_seen = false;
+    for (const FetchAttribute& a : attributes) {
+        need = std::max(need, content_for(a));
+        mark_seen = mark_seen || sets_seen(a);
+    }
+    mark_seen = mark_seen && may_set_seen && selected_ && !selected_->read_only;
+
+    auto account = account_;
+    std::string name = selected_->name;
     struct Batch {
         std::vector<MessageContent> contents;
         std::vector<Uid> newly_seen;
     };
     std::size_t per_call = need == Content::full ? kFullBatch : config_->fetch_batch;
     bool decodable = true;
-    for (std::size_t start = 0; start < uids->size(); start += per_call) {
-        std::vector<Uid> chunk(uids->begin() + start,
-                               uids->begin() + std::min(uids->size(), start + per_call));
-        auto since = fetch.changed_since;
+    for (std::size_t start = 0; start < uids.size(); start += per_call) {
+        std::vector<Uid> chunk(uids.begin() + start,
+                               uids.begin() + std::min(uids.size(), start + per_call));
+        auto since = changed_since;
         auto work = [account, name, chunk, need, mark_seen, since] {
             Batch b;
             b.contents = account->contents(name, chunk, need);
@@ -311,7 +334,7 @@ boost::asio::awaitable<void> Session::on_fetch(const Fetch& fetch) {
             if (newly_seen && selected_) {
                 selected_->reported[m.meta.uid] = m.meta.modseq;
             }
-            if (!msn || (fetch.changed_since && m.meta.modseq <= *fetch.changed_since)) {
+            if (!msn || (changed_since && m.meta.modseq <= *changed_since)) {
                 continue;
             }
             decodable =
@@ -321,12 +344,7 @@ boost::asio::awaitable<void> Session::on_fetch(const Fetch& fetch) {
         send(out);
         co_await flush();
     }
-    if (!decodable) {
-        done(Condition::no, ResponseCode::simple("UNKNOWN-CTE"),
-             "Cannot decode a part's Content-Transfer-Encoding");  // RFC 3516 §4.3
-        co_return;
-    }
-    done(Condition::ok, "FETCH completed");
+    co_return decodable;
 }
 
 }  // namespace sealbox::imap

@@ -37,6 +37,12 @@ struct SessionConfig {
     std::chrono::milliseconds authenticated_idle_timeout = std::chrono::minutes(30);
     // FETCH asks the store for this many messages at a time, and writes each batch at once.
     std::size_t fetch_batch = 100;
+    // RFC 5465 §5.8: NOTIFY is turned off, with NOTIFICATIONOVERFLOW, rather than tell more
+    // than this at once (mailboxes changed, or new messages to FETCH for MessageNew).
+    std::size_t max_notifications = 1000;
+    // RFC 5464 §4.1 asks for at least 1024 octets per value and 10 entries per mailbox.
+    std::uint32_t max_metadata_value = 64 * 1024;  // SETMETADATA's [METADATA MAXSIZE]
+    MetadataLimits metadata_limits;
 };
 
 struct SessionServices {

@@ -152,12 +152,31 @@ boost::asio::awaitable<void> Session::on_lsub(const Lsub& lsub) {
     auto account = account_;
     auto work = [account] { return account->list(); };
     auto mailboxes = co_await net::run_blocking(services_.workers, std::move(work));
-    for (const Entry& entry : tree(mailboxes)) {
-        if (entry.info && entry.info->subscribed && list_matches(pattern, entry.name)) {
-            std::string text = "* LSUB () \"/\" ";
-            write_mailbox(text, entry.name, utf8());
-            send(text + "\r\n");
+    std::vector<std::string> subscribed;
+    for (const MailboxInfo& info : mailboxes) {
+        if (info.subscribed) {
+            subscribed.push_back(info.name);
         }
+    }
+    // RFC 3501 §6.3.9: a parent that is not subscribed itself, but has a subscribed child the
+    // pattern does not reach (foo for "%" when only foo/bar is subscribed), is listed \Noselect.
+    auto hides_subscribed_child = [&](const std::string& name) {
+        const std::string prefix = name + kHierarchyDelimiter;
+        return std::any_of(subscribed.begin(), subscribed.end(), [&](const std::string& child) {
+            return child.starts_with(prefix) && !list_matches(pattern, child);
+        });
+    };
+    for (const Entry& entry : tree(mailboxes)) {
+        if (!list_matches(pattern, entry.name)) {
+            continue;
+        }
+        const bool subscribed_itself = entry.info && entry.info->subscribed;
+        if (!subscribed_itself && !hides_subscribed_child(entry.name)) {
+            continue;
+        }
+        std::string text = subscribed_itself ? "* LSUB () \"/\" " : "* LSUB (\\Noselect) \"/\" ";
+        write_mailbox(text, entry.name, utf8());
+        send(text + "\r\n");
     }
     done(Condition::ok, "LSUB completed");
 }

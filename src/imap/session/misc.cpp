@@ -34,6 +34,16 @@ std::vector<std::string> Session::capabilities() const {
                              "BINARY",        "MULTIAPPEND",
                              "QUOTA",         "QUOTA=RES-STORAGE"});
     caps.push_back("APPENDLIMIT=" + std::to_string(services_.mail.append_limit()));  // RFC 7889
+    // RFC 5464 §1: METADATA is server and mailbox annotations; METADATA-SERVER for clients that
+    // look only for that one.
+    caps.insert(caps.end(), {"METADATA", "METADATA-SERVER"});
+    // RFC 5465 §3
+    caps.push_back("NOTIFY");
+    // RFC 5256 §1, RFC 5957 §2
+    caps.insert(caps.end(), {"SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"});
+    if (!connection_.compressed()) {
+        caps.push_back("COMPRESS=DEFLATE");  // RFC 4978 §3: once only
+    }
     return caps;
 }
 

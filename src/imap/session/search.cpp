@@ -48,14 +48,15 @@ bool uses_modseq(const SearchKey& key) {
 
 }  // namespace
 
-boost::asio::awaitable<void> Session::on_search(Search& search) {
+std::optional<SearchKey> Session::uid_criteria(SearchKey criteria,
+                                               const std::optional<std::string>& charset) {
     const SelectedMailbox& view = *selected_;
     // RFC 9051 §6.4.4: an unknown charset is refused even when no key holds text.
-    bool charset_ok = !search.charset || search_string_to_utf8("", *search.charset).has_value();
+    bool charset_ok = !charset || search_string_to_utf8("", *charset).has_value();
     // Text values to UTF-8 (RFC 9051 §6.4.4), message numbers and "$" to UIDs (RFC 5182 §2.1).
     auto rewrite = [&](auto& self, SearchKey& key) -> void {
-        if (has_text(key.kind) && search.charset) {
-            auto converted = search_string_to_utf8(key.value, *search.charset);
+        if (has_text(key.kind) && charset) {
+            auto converted = search_string_to_utf8(key.value, *charset);
             charset_ok = charset_ok && converted.has_value();
             key.value = converted.value_or("");
         }
@@ -82,12 +83,22 @@ boost::asio::awaitable<void> Session::on_search(Search& search) {
             self(self, child);
         }
     };
-    rewrite(rewrite, search.criteria);
+    rewrite(rewrite, criteria);
     if (!charset_ok) {
         static const std::vector<std::string> kCharsets = {"US-ASCII", "UTF-8"};
         done(Condition::no, ResponseCode::bad_charset(kCharsets), "Unknown charset");
+        return std::nullopt;
+    }
+    return criteria;
+}
+
+boost::asio::awaitable<void> Session::on_search(Search& search) {
+    const SelectedMailbox& view = *selected_;
+    auto uid_keys = uid_criteria(std::move(search.criteria), search.charset);
+    if (!uid_keys) {
         co_return;
     }
+    search.criteria = std::move(*uid_keys);
     // RFC 7162 §3.1.5: a MODSEQ search enables CONDSTORE and reports the highest MODSEQ found.
     bool with_modseq = uses_modseq(search.criteria);
     condstore_ = condstore_ || with_modseq;
@@ -102,7 +113,7 @@ boost::asio::awaitable<void> Session::on_search(Search& search) {
         Found f;
         f.uids = account->search(name, criteria);
         if (with_modseq && !f.uids.empty()) {
-            for (const MessageContent& m : account->contents(name, f.uids, Content::summary)) {
+            for (const MessageContent& m : account->contents(name, f.uids, Content::meta)) {
                 f.highest = std::max(f.highest, m.meta.modseq);
             }
         }

@@ -78,6 +78,7 @@ std::optional<std::uint32_t> SelectedMailbox::remove(Uid uid) {
     auto number = static_cast<std::uint32_t>(it - uids_.begin() + 1);
     uids_.erase(it);
     reported.erase(uid);
+    deferred_flags.erase(uid);
     std::erase(pending_expunges, uid);
     return number;
 }

@@ -50,6 +50,9 @@ class SelectedMailbox {
     // Flag changes this session already reported (its own STORE), by UID: the MODSEQ reported,
     // so the same change coming back through changes_since() is not sent twice.
     std::map<Uid, ModSeq> reported;
+    // Flag changes seen while NOTIFY pushed updates without FlagChange (RFC 5465 §5.1): told
+    // after the next command instead, as without NOTIFY. By UID, the latest state.
+    std::map<Uid, MessageMeta> deferred_flags;
 
   private:
     std::vector<Uid> uids_;  // ascending; index = message number - 1

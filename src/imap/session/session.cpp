@@ -189,7 +189,13 @@ asio::awaitable<std::optional<std::string>> Session::read_command() {
                 if (connection_.buffered().find('\n') == std::string_view::npos) {
                     co_await flush();
                 }
-                auto line = co_await connection_.read_line(config_->max_line_length);
+                std::optional<net::Line> line;
+                if (reader.command().empty() && notify_) {
+                    // RFC 5465 §3: with NOTIFY on, updates go out while the client is quiet.
+                    line = co_await read_line_pushing(false);
+                } else {
+                    line = co_await connection_.read_line(config_->max_line_length);
+                }
                 if (!line) {
                     closing_ = true;
                     co_return std::nullopt;
@@ -285,8 +291,11 @@ asio::awaitable<void> Session::execute(const std::string& text) {
         auto* fetch = std::get_if<Fetch>(&c);
         auto* store = std::get_if<Store>(&c);
         auto* search = std::get_if<Search>(&c);
-        bool allow_expunge =
-            !(fetch && !fetch->uid) && !(store && !store->uid) && !(search && !search->uid);
+        auto* sort = std::get_if<Sort>(&c);
+        auto* thread = std::get_if<Thread>(&c);
+        bool allow_expunge = !(fetch && !fetch->uid) && !(store && !store->uid) &&
+                             !(search && !search->uid) && !(sort && !sort->uid) &&
+                             !(thread && !thread->uid);
         try {
             co_await report_changes(allow_expunge);
         } catch (const boost::system::system_error&) {
@@ -294,6 +303,9 @@ asio::awaitable<void> Session::execute(const std::string& text) {
         } catch (const std::exception& e) {
             spdlog::warn("{}: session of {}: no updates: {}", config_->name, client(), e.what());
         }
+    }
+    if (updates && notify_) {
+        co_await report_notifications();  // other mailboxes' changes (RFC 5465)
     }
     if (completion_) {
         send(*completion_);
@@ -349,6 +361,14 @@ asio::awaitable<void> Session::dispatch(Command& command) {
         co_await on_get_quota_root(*c);
     } else if (auto* c = std::get_if<GetQuota>(&command)) {
         co_await on_get_quota(*c);
+    } else if (auto* c = std::get_if<GetMetadata>(&command)) {
+        co_await on_get_metadata(*c);
+    } else if (auto* c = std::get_if<SetMetadata>(&command)) {
+        co_await on_set_metadata(*c);
+    } else if (auto* c = std::get_if<Compress>(&command)) {
+        co_await on_compress(*c);
+    } else if (auto* c = std::get_if<Notify>(&command)) {
+        co_await on_notify(*c);
     } else if (std::holds_alternative<Idle>(command)) {
         co_await on_idle();
     } else if (!require_selected()) {
@@ -359,6 +379,10 @@ asio::awaitable<void> Session::dispatch(Command& command) {
         co_await on_store(*c);
     } else if (auto* c = std::get_if<Search>(&command)) {
         co_await on_search(*c);
+    } else if (auto* c = std::get_if<Sort>(&command)) {
+        co_await on_sort(*c);
+    } else if (auto* c = std::get_if<Thread>(&command)) {
+        co_await on_thread(*c);
     } else if (auto* c = std::get_if<Copy>(&command)) {
         co_await on_copy(c->set, c->uid, c->mailbox, false);
     } else if (auto* c = std::get_if<Move>(&command)) {

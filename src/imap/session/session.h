@@ -17,15 +17,18 @@
 #include "imap/proto/command_reader.h"
 #include "imap/proto/response.h"
 #include "imap/session/handler.h"
+#include "imap/session/notifications.h"
 #include "imap/session/selected.h"
 #include "net/blocking.h"
 
 namespace sealbox::imap {
 
-// Set from any thread by the account's watch() callback; the timer wakes an IDLE.
+// Set from any thread by the account's watch() callback; the timer wakes an IDLE, or the
+// NOTIFY pusher between commands.
 struct ChangeSignal {
     explicit ChangeSignal(boost::asio::any_io_executor executor) : timer(std::move(executor)) {}
     std::atomic<bool> changed = false;
+    std::atomic<bool> mailboxes_changed = false;  // for NOTIFY's other mailboxes (RFC 5465)
     boost::asio::steady_timer timer;
 };
 
@@ -79,8 +82,12 @@ class Session {
     void deselect();
 
     // updates.cpp: what others changed in the selected mailbox (RFC 9051 §7.5.1, §5.2)
-    boost::asio::awaitable<void> report_changes(bool allow_expunge);
-    void apply_changes(const MailboxChanges& changes, bool allow_expunge);
+    // report_flags false: flag changes wait for the next call that reports them.
+    boost::asio::awaitable<void> report_changes(bool allow_expunge, bool report_flags = true);
+    // Returns the UIDs that arrived.
+    std::vector<Uid> apply_changes(const MailboxChanges& changes, bool allow_expunge,
+                                   bool report_flags);
+    void report_deferred_flags();
     void report_expunges();
     void mark_changed() { signal_->changed = true; }
     std::string flags_fetch(std::uint32_t msn, const MessageMeta& meta, bool with_uid) const;
@@ -100,8 +107,18 @@ class Session {
 
     // fetch.cpp, store.cpp, search.cpp, copy_move.cpp, expunge.cpp, append.cpp, quota.cpp
     boost::asio::awaitable<void> on_fetch(const Fetch& fetch);
+    // FETCH responses for messages of the selected mailbox, written batch by batch; false when
+    // BINARY met a part it cannot decode. may_set_seen: BODY[] and the like set \Seen.
+    boost::asio::awaitable<bool> fetch_messages(const std::vector<Uid>& uids,
+                                                const std::vector<FetchAttribute>& attributes,
+                                                std::optional<ModSeq> changed_since,
+                                                bool may_set_seen);
     boost::asio::awaitable<void> on_store(const Store& store);
     boost::asio::awaitable<void> on_search(Search& search);
+    // Search keys as the store takes them: text in UTF-8, message numbers and "$" as UID sets.
+    // nullopt, with NO [BADCHARSET] queued, for a charset that cannot be converted.
+    std::optional<SearchKey> uid_criteria(SearchKey criteria,
+                                          const std::optional<std::string>& charset);
     boost::asio::awaitable<void> on_copy(const SequenceSet& set, bool uid,
                                          const std::string& target, bool move);
     boost::asio::awaitable<void> on_expunge(const Expunge& expunge);
@@ -110,9 +127,31 @@ class Session {
     boost::asio::awaitable<void> on_get_quota(const GetQuota& command);
     std::optional<std::vector<Uid>> resolve(const SequenceSet& set, bool uid);
 
+    // metadata.cpp: GETMETADATA, SETMETADATA (RFC 5464)
+    boost::asio::awaitable<void> on_get_metadata(const GetMetadata& command);
+    boost::asio::awaitable<void> on_set_metadata(const SetMetadata& command);
+
     // idle.cpp
     boost::asio::awaitable<void> on_idle();
-    boost::asio::awaitable<void> idle_notifier();
+    // A line from the client while a second coroutine pushes updates (IDLE's, or NOTIFY's
+    // between commands) as the store reports them.
+    boost::asio::awaitable<std::optional<net::Line>> read_line_pushing(bool idle);
+    boost::asio::awaitable<void> pusher(bool idle);
+    bool updates_waiting(bool idle) const;
+    boost::asio::awaitable<void> push_updates(bool idle);
+
+    // notify.cpp: NOTIFY (RFC 5465)
+    boost::asio::awaitable<void> on_notify(const Notify& notify);
+    bool pushes_selected() const;  // NOTIFY's SELECTED group asks for message events
+    boost::asio::awaitable<void> report_notifications();  // other mailboxes' changes
+    boost::asio::awaitable<void> fetch_arrivals(const std::vector<Uid>& arrived);
+    void send_notification(const MailboxNotification& notification);
+    void notification_overflow();
+
+    // sort_thread.cpp: SORT, THREAD (RFC 5256); compress.cpp: COMPRESS (RFC 4978)
+    boost::asio::awaitable<void> on_sort(const Sort& sort);
+    boost::asio::awaitable<void> on_thread(const Thread& thread);
+    boost::asio::awaitable<void> on_compress(const Compress& compress);
 
     net::Connection& connection_;
     std::shared_ptr<const SessionConfig> config_;
@@ -136,7 +175,8 @@ class Session {
     std::optional<SelectedMailbox> selected_;
     std::vector<Uid> saved_search_;  // RFC 5182 SEARCHRES "$"
 
-    bool idle_stop_ = false;
+    std::optional<ActiveNotify> notify_;  // RFC 5465; empty: NOTIFY NONE
+    bool push_stop_ = false;
 };
 
 }  // namespace sealbox::imap

@@ -28,11 +28,12 @@ std::string Session::flags_fetch(std::uint32_t msn, const MessageMeta& meta, boo
     return out;
 }
 
-boost::asio::awaitable<void> Session::report_changes(bool allow_expunge) {
+boost::asio::awaitable<void> Session::report_changes(bool allow_expunge, bool report_flags) {
     if (!selected_) {
         signal_->changed = false;
         co_return;
     }
+    std::vector<Uid> arrived;
     if (signal_->changed.exchange(false)) {
         auto account = account_;
         std::string name = selected_->name;
@@ -40,15 +41,20 @@ boost::asio::awaitable<void> Session::report_changes(bool allow_expunge) {
         auto work = [account, name, since] { return account->changes_since(name, since); };
         auto changes = co_await net::run_blocking(services_.workers, std::move(work));
         if (selected_ && selected_->name == name) {
-            apply_changes(changes, allow_expunge);
+            arrived = apply_changes(changes, allow_expunge, report_flags);
         }
     }
     if (allow_expunge && selected_) {
         report_expunges();
     }
+    if (report_flags && selected_) {
+        report_deferred_flags();
+    }
+    co_await fetch_arrivals(arrived);
 }
 
-void Session::apply_changes(const MailboxChanges& changes, bool allow_expunge) {
+std::vector<Uid> Session::apply_changes(const MailboxChanges& changes, bool allow_expunge,
+                                        bool report_flags) {
     SelectedMailbox& view = *selected_;
     for (Uid uid : changes.expunged) {
         if (view.msn(uid) && !view.is_pending_expunge(uid)) {
@@ -60,10 +66,12 @@ void Session::apply_changes(const MailboxChanges& changes, bool allow_expunge) {
     }
     // New messages take the next numbers; RFC 9051 §7.4.1 EXISTS tells the new count.
     std::uint32_t before = view.exists();
+    std::vector<Uid> arrived;
     for (const MessageMeta& meta : changes.changed) {
         if (meta.uid > view.max_uid() &&
             !std::count(changes.expunged.begin(), changes.expunged.end(), meta.uid)) {
             view.add(meta.uid);
+            arrived.push_back(meta.uid);
         }
     }
     if (view.exists() != before) {
@@ -76,12 +84,30 @@ void Session::apply_changes(const MailboxChanges& changes, bool allow_expunge) {
         }
         auto reported = view.reported.find(meta.uid);
         if (reported != view.reported.end() && reported->second >= meta.modseq) {
+            view.deferred_flags.erase(meta.uid);
             continue;  // this session's own STORE, answered already
         }
-        send(flags_fetch(*msn, meta, false));
+        if (report_flags) {
+            view.deferred_flags.erase(meta.uid);
+            send(flags_fetch(*msn, meta, false));
+        } else {
+            view.deferred_flags[meta.uid] = meta;  // the latest state wins
+        }
     }
     view.modseq = std::max(view.modseq, changes.highest_modseq);
     std::erase_if(view.reported, [&](const auto& entry) { return entry.second <= view.modseq; });
+    return arrived;
+}
+
+void Session::report_deferred_flags() {
+    SelectedMailbox& view = *selected_;
+    for (const auto& [uid, meta] : view.deferred_flags) {
+        auto msn = view.msn(uid);
+        if (msn && !view.is_pending_expunge(uid)) {
+            send(flags_fetch(*msn, meta, false));
+        }
+    }
+    view.deferred_flags.clear();
 }
 
 // RFC 9051 §7.5.1: each EXPUNGE renumbers at once, so the numbers are taken as each goes.

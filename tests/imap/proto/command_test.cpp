@@ -2,32 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "imap/proto/parse_test_helpers.h"
+
 namespace sealbox::imap {
 namespace {
-
-template <typename T>
-T parse_as(std::string_view input, const ParseOptions& options = {}) {
-    ParseResult r = parse_command(input, options);
-    if (auto* e = std::get_if<ParseError>(&r)) {
-        ADD_FAILURE() << "'" << input << "' failed: " << e->text;
-        return T{};
-    }
-    auto* t = std::get_if<T>(&std::get<TaggedCommand>(r).command);
-    if (t == nullptr) {
-        ADD_FAILURE() << "'" << input << "' parsed as another command";
-        return T{};
-    }
-    return *t;
-}
-
-ParseError error_of(std::string_view input, const ParseOptions& options = {}) {
-    ParseResult r = parse_command(input, options);
-    if (auto* e = std::get_if<ParseError>(&r)) {
-        return *e;
-    }
-    ADD_FAILURE() << "'" << input << "' was accepted";
-    return {};
-}
 
 TEST(Command, SimpleCommandsAndTag) {
     ParseResult r = parse_command("A001 capability");
@@ -162,6 +140,19 @@ TEST(Command, MultiAppendAndLiteral8) {  // RFC 3502, RFC 3516 §4.2
 TEST(Command, AppendErrors) {
     EXPECT_EQ(error_of("a APPEND x \"Hello\"").text, "Invalid date-time");
     EXPECT_EQ(error_of("a APPEND x Hello").text, "APPEND needs the message as a literal");
+    // RFC 6855 §4: the UTF8 form, only with UTF-8 enabled.
+    ParseOptions utf8;
+    utf8.utf8 = true;
+    auto u = parse_as<Append>("a APPEND x (\\Seen) utf8 (~{13}\r\nSubject: \xc3\xa9\r\n)", utf8);
+    ASSERT_EQ(u.messages.size(), 1u);
+    EXPECT_EQ(u.messages[0].data, "Subject: \xc3\xa9\r\n");
+    EXPECT_EQ(u.messages[0].flags, std::vector<std::string>{"\\Seen"});
+    EXPECT_EQ(error_of("a APPEND x UTF8 (~{1}\r\nA)").text, "APPEND UTF8 needs ENABLE UTF8=ACCEPT");
+    EXPECT_EQ(error_of("a APPEND x UTF8 ({1}\r\nA)", utf8).text,
+              "APPEND UTF8 needs the message as a literal8");
+    EXPECT_EQ(error_of("a APPEND x UTF8 (~{1}\r\nA", utf8).text.empty(), false);
+    EXPECT_EQ(error_of("a APPEND x UTF9 (~{1}\r\nA)", utf8).text,
+              "APPEND needs the message as a literal");
     EXPECT_EQ(error_of("a APPEND x {10}\r\nshort").text, "Literal shorter than announced");
 }
 

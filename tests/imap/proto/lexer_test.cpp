@@ -47,7 +47,8 @@ TEST(Lexer, Literals) {
               "Expected a line break after the literal size at position 3");
     EXPECT_EQ(error_of([] { lex(std::string_view("{1}\r\n\0", 6)).string(); }),
               "NUL in literal (use literal8)");
-    EXPECT_EQ(error_of([] { lex("~{1}\r\na").string(); }), "literal8 is allowed only in APPEND");
+    EXPECT_EQ(error_of([] { lex("~{1}\r\na").string(); }),
+              "literal8 is allowed only in APPEND and SETMETADATA values");
     bool was8 = false;
     EXPECT_EQ(lex(std::string_view("~{1}\r\n\0", 7)).string(true, &was8), std::string(1, '\0'));
     EXPECT_TRUE(was8);

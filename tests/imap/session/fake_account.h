@@ -21,9 +21,11 @@ struct FakeMessage {
 struct FakeMailbox {
     MailboxInfo info;
     std::uint32_t uid_validity = 1000;
+    std::uint32_t id = 1000;  // MAILBOXID "F<id>": unique, kept by RENAME (RFC 8474 §4)
     Uid uid_next = 1;
     std::vector<FakeMessage> messages;
     std::vector<std::pair<Uid, ModSeq>> expunged;
+    std::map<std::string, std::string> metadata;  // RFC 5464, by entry name
 };
 
 class FakeStore {
@@ -31,6 +33,7 @@ class FakeStore {
     FakeStore() {
         mailboxes_["INBOX"].info = {"INBOX", "", true};
         mailboxes_["Trash"].info = {"Trash", "\\Trash", true};
+        mailboxes_["Trash"].id = 1001;
     }
 
     // A delivery from outside any session; watchers hear of it.
@@ -84,6 +87,8 @@ class FakeStore {
     ModSeq modseq_ = 10;
     std::map<int, std::function<void()>> watchers_;
     int next_watch_ = 0;
+    std::uint32_t next_mailbox_id_ = 3000;
+    std::map<std::string, std::string> server_metadata_;  // mailbox "" (RFC 5464)
 
     FakeMailbox& box(std::string_view name) {
         auto it = mailboxes_.find(std::string(name));
@@ -145,8 +150,14 @@ class FakeAccount : public Account {
         }
         st.uid_next = b.uid_next;
         st.uid_validity = b.uid_validity;
-        st.highest_modseq = s_.modseq_;
-        st.mailbox_id = "F" + std::to_string(b.uid_validity);
+        // Per mailbox, as the store keeps it: changes elsewhere leave it alone.
+        for (auto& m : b.messages) {
+            st.highest_modseq = std::max(st.highest_modseq, m.meta.modseq);
+        }
+        for (auto& [uid, modseq] : b.expunged) {
+            st.highest_modseq = std::max(st.highest_modseq, modseq);
+        }
+        st.mailbox_id = "F" + std::to_string(b.id);
         return st;
     }
     void create(std::string_view mailbox, std::string_view special_use) override {
@@ -158,27 +169,37 @@ class FakeAccount : public Account {
             auto& b = s_.mailboxes_[std::string(mailbox)];
             b.info = {std::string(mailbox), std::string(special_use), false};
             b.uid_validity = 2000 + static_cast<std::uint32_t>(s_.mailboxes_.size());
+            b.id = s_.next_mailbox_id_++;
         }
         s_.notify();
     }
     void remove(std::string_view mailbox) override {
-        std::lock_guard lock(s_.mutex_);
-        s_.box(mailbox);
-        s_.mailboxes_.erase(std::string(mailbox));
+        {
+            std::lock_guard lock(s_.mutex_);
+            s_.box(mailbox);
+            s_.mailboxes_.erase(std::string(mailbox));
+        }
+        s_.notify();
     }
     void rename(std::string_view from, std::string_view to) override {
-        std::lock_guard lock(s_.mutex_);
-        FakeMailbox b = s_.box(from);
-        if (s_.mailboxes_.contains(std::string(to))) {
-            throw Error(ErrorCode::already_exists, "exists");
+        {
+            std::lock_guard lock(s_.mutex_);
+            FakeMailbox b = s_.box(from);
+            if (s_.mailboxes_.contains(std::string(to))) {
+                throw Error(ErrorCode::already_exists, "exists");
+            }
+            s_.mailboxes_.erase(std::string(from));
+            b.info.name = std::string(to);
+            s_.mailboxes_[std::string(to)] = std::move(b);
         }
-        s_.mailboxes_.erase(std::string(from));
-        b.info.name = std::string(to);
-        s_.mailboxes_[std::string(to)] = std::move(b);
+        s_.notify();
     }
     void subscribe(std::string_view mailbox, bool subscribed) override {
-        std::lock_guard lock(s_.mutex_);
-        s_.box(mailbox).info.subscribed = subscribed;
+        {
+            std::lock_guard lock(s_.mutex_);
+            s_.box(mailbox).info.subscribed = subscribed;
+        }
+        s_.notify();
     }
     std::vector<MessageMeta> messages(std::string_view mailbox) override {
         return s_.metas(std::string(mailbox));
@@ -302,16 +323,16 @@ class FakeAccount : public Account {
         s_.notify();
         return r;
     }
-    AppendResult append(std::string_view mailbox, std::string_view raw,
-                        std::span<const std::string> flags,
-                        std::optional<std::int64_t> internal_date) override {
+    AppendResult append(std::string_view mailbox, std::span<const NewMessage> messages) override {
         AppendResult r;
         {
             std::lock_guard lock(s_.mutex_);
             auto& b = s_.box(mailbox);
             r.uid_validity = b.uid_validity;
-            r.uid = s_.add(b, std::string(raw), {flags.begin(), flags.end()},
-                           internal_date.value_or(1700000000));
+            for (const NewMessage& m : messages) {
+                r.uids.push_back(s_.add(b, std::string(m.raw), {m.flags.begin(), m.flags.end()},
+                                        m.internal_date.value_or(1700000000)));
+            }
         }
         s_.notify();
         return r;
@@ -331,6 +352,55 @@ class FakeAccount : public Account {
         return out;
     }
     Quota quota() override { return {3000, 10 * 1024 * 1024}; }
+
+    std::vector<MetadataEntry> metadata(std::string_view mailbox) override {
+        std::lock_guard lock(s_.mutex_);
+        std::map<std::string, std::string> all = metadata_of(mailbox);
+        if (!mailbox.empty() && !s_.box(mailbox).info.special_use.empty()) {
+            all["/private/specialuse"] = s_.box(mailbox).info.special_use;
+        }
+        std::vector<MetadataEntry> out;
+        for (auto& [name, value] : all) {
+            out.push_back({name, value});
+        }
+        return out;
+    }
+    MetadataResult set_metadata(std::string_view mailbox, std::span<const MetadataEntry> entries,
+                                const MetadataLimits& limits) override {
+        std::lock_guard lock(s_.mutex_);
+        std::map<std::string, std::string>& current = metadata_of(mailbox);
+        std::map<std::string, std::string> next = current;
+        for (const auto& e : entries) {
+            if (!mailbox.empty() && e.name == "/private/specialuse") {
+                throw Error(ErrorCode::invalid_argument, "read-only");
+            }
+            if (e.value) {
+                next[e.name] = *e.value;
+            } else {
+                next.erase(e.name);
+            }
+        }
+        if (next.size() > current.size() && next.size() > limits.max_entries) {
+            return MetadataResult::too_many;
+        }
+        auto bytes = [](const std::map<std::string, std::string>& m) {
+            std::uint64_t n = 0;
+            for (auto& [name, value] : m) {
+                n += value.size();
+            }
+            return n;
+        };
+        std::uint64_t others = bytes(s_.server_metadata_);
+        for (auto& [name, b] : s_.mailboxes_) {
+            others += bytes(b.metadata);
+        }
+        others -= bytes(current);
+        if (bytes(next) > bytes(current) && others + bytes(next) > limits.max_total_bytes) {
+            return MetadataResult::too_large;
+        }
+        current = std::move(next);
+        return MetadataResult::done;
+    }
 
     std::unique_ptr<Watch> watch(std::function<void()> on_change) override {
         std::lock_guard lock(s_.mutex_);
@@ -366,6 +436,9 @@ class FakeAccount : public Account {
         const FakeMessage& m_;
         mime::MessageSummary summary_;
     };
+    std::map<std::string, std::string>& metadata_of(std::string_view mailbox) {
+        return mailbox.empty() ? s_.server_metadata_ : s_.box(mailbox).metadata;
+    }
     static bool has(const MessageMeta& meta, std::string_view flag) {
         return std::find(meta.flags.begin(), meta.flags.end(), flag) != meta.flags.end();
     }

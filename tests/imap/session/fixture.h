@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
@@ -12,6 +13,8 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "imap/session/fake_account.h"
@@ -74,6 +77,29 @@ class Client {
     std::string cmd(const std::string& command, const std::string& tag = "a") {
         send(tag + " " + command + "\r\n");
         return until(tag);
+    }
+
+    // line(), for what the server sends unasked: when nothing came within `limit` the
+    // connection is shut down and the line reads "<...>", failing the test instead of hanging it.
+    std::string line_within(std::chrono::milliseconds limit) {
+        std::mutex mutex;
+        std::condition_variable arrived;
+        bool got = false;
+        int fd = s_->socket.native_handle();
+        std::thread watchdog([&] {
+            std::unique_lock lock(mutex);
+            if (!arrived.wait_for(lock, limit, [&] { return got; })) {
+                ::shutdown(fd, SHUT_RDWR);
+            }
+        });
+        std::string text = line();
+        {
+            std::lock_guard lock(mutex);
+            got = true;
+        }
+        arrived.notify_one();
+        watchdog.join();
+        return text;
     }
 
     bool closed() {

@@ -92,6 +92,13 @@ TEST_F(SessionTest, ListAndLsub) {
               "* LIST (\\NonExistent \\HasChildren) \"/\" Work (\"CHILDINFO\" (\"SUBSCRIBED\"))\n"
               "a OK LIST completed");
     EXPECT_EQ(c.cmd("LSUB \"\" Work/*"), "* LSUB () \"/\" Work/Reports\na OK LSUB completed");
+    // RFC 3501 §6.3.9: Work is not subscribed, but "%" does not reach its subscribed child.
+    EXPECT_EQ(c.cmd("LSUB \"\" %"),
+              "* LSUB () \"/\" INBOX\n"
+              "* LSUB () \"/\" Trash\n"
+              "* LSUB (\\Noselect) \"/\" Work\n"
+              "a OK LSUB completed");
+    EXPECT_EQ(c.cmd("LSUB \"\" W*"), "* LSUB () \"/\" Work/Reports\na OK LSUB completed");
     EXPECT_EQ(c.cmd("RENAME Work/Reports Archive"), "a OK RENAME completed");
     EXPECT_EQ(c.cmd("DELETE Archive"), "a OK DELETE completed");
     EXPECT_EQ(c.cmd("DELETE Archive"), "a NO [NONEXISTENT] No such mailbox");
