@@ -76,14 +76,14 @@ const std::string& StoreImapAccount::address() const {
 
 std::vector<imap::MailboxInfo> StoreImapAccount::list() {
     std::vector<imap::MailboxInfo> out;
-    for (auto& f : account().with_store([](store::MailboxStore& s) { return s.folders(); })) {
+    for (auto& f : account().with_reader([](store::MailboxStore& s) { return s.folders(); })) {
         out.push_back({std::move(f.name), std::move(f.special_use), f.subscribed});
     }
     return out;
 }
 
 imap::MailboxStatus StoreImapAccount::status(std::string_view mailbox) {
-    auto f = account().with_store([&](store::MailboxStore& s) { return s.folder(mailbox); });
+    auto f = account().with_reader([&](store::MailboxStore& s) { return s.folder(mailbox); });
     if (!f) {
         throw Error(ErrorCode::not_found, "no such mailbox");
     }
@@ -132,14 +132,14 @@ void StoreImapAccount::subscribe(std::string_view mailbox, bool subscribed) {
 std::vector<imap::MessageMeta> StoreImapAccount::messages(std::string_view mailbox) {
     std::vector<imap::MessageMeta> out;
     for (const auto& m :
-         account().with_store([&](store::MailboxStore& s) { return s.messages(mailbox); })) {
+         account().with_reader([&](store::MailboxStore& s) { return s.messages(mailbox); })) {
         out.push_back(to_meta(m));
     }
     return out;
 }
 
 imap::MailboxChanges StoreImapAccount::changes_since(std::string_view mailbox, imap::ModSeq since) {
-    auto changes = account().with_store([&](store::MailboxStore& s) {
+    auto changes = account().with_reader([&](store::MailboxStore& s) {
         return s.changes_since(mailbox, static_cast<std::int64_t>(since));
     });
     imap::MailboxChanges out;
@@ -154,14 +154,14 @@ imap::MailboxChanges StoreImapAccount::changes_since(std::string_view mailbox, i
 std::vector<imap::MessageContent> StoreImapAccount::contents(std::string_view mailbox,
                                                              std::span<const imap::Uid> uids,
                                                              imap::Content what) {
-    return account().with_store([&](store::MailboxStore& s) {
+    return account().with_reader([&](store::MailboxStore& s) {
         std::vector<imap::MessageContent> out;
         const std::vector<std::int64_t> wanted = to_store_uids(uids);
         std::vector<store::UidSummary> summaries;
         if (what != imap::Content::meta) {
             summaries = s.summaries(mailbox, wanted);
         }
-        // Both lists are in UID order; the summaries' is the same set (one store call apart).
+        // Both lists are in UID order and of one snapshot, so the same set.
         auto summary = summaries.begin();
         for (const auto& m : s.messages(mailbox, wanted)) {
             imap::MessageContent content;

@@ -15,7 +15,7 @@ constexpr std::string_view kSpecialUseEntry = "/private/specialuse";
 }  // namespace
 
 std::vector<imap::MetadataEntry> StoreImapAccount::metadata(std::string_view mailbox) {
-    return account().with_store([&](store::MailboxStore& s) {
+    return account().with_reader([&](store::MailboxStore& s) {
         std::vector<imap::MetadataEntry> out;
         for (auto& a : s.annotations(mailbox)) {
             out.push_back({std::move(a.name), std::move(a.value)});

@@ -101,7 +101,7 @@ const imap::SearchKey* required_text_key(const imap::SearchKey& criteria) {
 std::vector<imap::Uid> StoreImapAccount::search(std::string_view mailbox,
                                                 const imap::SearchKey& criteria) {
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
-    return account().with_store([&](store::MailboxStore& s) {
+    return account().with_reader([&](store::MailboxStore& s) {
         auto messages = s.messages(mailbox);
         // RFC 9051 §9 seq-number: "*" is the largest UID in use.
         auto max_uid = static_cast<imap::Uid>(messages.empty() ? 0 : messages.back().uid);

@@ -43,7 +43,7 @@ class StoreMaildrop : public pop3::Maildrop {
         : store_(store), session_(std::move(session)), locks_(std::move(locks)) {
         const auto& account = session_->account().account();
         key_ = account.key_id;
-        session_->account().with_store([&](store::MailboxStore& s) {
+        session_->account().with_reader([&](store::MailboxStore& s) {
             // RFC 1939 §7 UIDL: the INBOX's UIDVALIDITY and the message's UID name it for as
             // long as it exists, across sessions and restarts; a mailbox made anew (account
             // reset) gets a new UIDVALIDITY, so no old identifier names a new message.
@@ -63,7 +63,7 @@ class StoreMaildrop : public pop3::Maildrop {
     const std::vector<pop3::MaildropEntry>& entries() const override { return entries_; }
 
     std::string retrieve(std::size_t index) override {
-        return session_->account().with_store(
+        return session_->account().with_reader(
             [&](store::MailboxStore& s) { return s.read(kInbox, uids_.at(index)); });
     }
 

@@ -55,6 +55,23 @@ struct MailStore::PreparedMessage {
     }
 };
 
+UnlockedAccount::Reader::Reader(UnlockedAccount& account) : account_(account) {
+    {
+        std::lock_guard lock(account_.readers_mutex_);
+        if (!account_.idle_readers_.empty()) {
+            store_ = std::move(account_.idle_readers_.back());
+            account_.idle_readers_.pop_back();
+            return;
+        }
+    }
+    store_ = account_.open_reader_(account_.keys_.mailbox_database_key());
+}
+
+UnlockedAccount::Reader::~Reader() {
+    std::lock_guard lock(account_.readers_mutex_);
+    account_.idle_readers_.push_back(std::move(store_));
+}
+
 std::uint64_t UnlockedAccount::add_watcher(std::function<void()> on_change) {
     std::lock_guard lock(watchers_mutex_);
     std::uint64_t id = next_watcher_++;
@@ -353,7 +370,12 @@ std::shared_ptr<UnlockedAccount> MailStore::open_unlocked(const Account& account
     std::filesystem::create_directories(account_dir(account));
     auto store = std::make_unique<MailboxStore>(mailbox_path(account), keys.mailbox_database_key(),
                                                 "mailbox of " + account.address);
-    return std::make_shared<UnlockedAccount>(account, std::move(keys), std::move(store));
+    auto open_reader = [path = mailbox_path(account),
+                        label = "mailbox of " + account.address](const crypto::SecretBytes& key) {
+        return std::make_unique<MailboxStore>(path, key, label, MailboxStore::Access::read_only);
+    };
+    return std::make_shared<UnlockedAccount>(account, std::move(keys), std::move(store),
+                                             std::move(open_reader));
 }
 
 void MailStore::merge_spool(UnlockedAccount& account) {

@@ -35,8 +35,15 @@ struct StoreOptions {
 // An unlocked account: its keys and its open mailbox database, shared by all its sessions.
 class UnlockedAccount {
   public:
-    UnlockedAccount(Account account, crypto::UnlockedKeys keys, std::unique_ptr<MailboxStore> store)
-        : account_(std::move(account)), keys_(std::move(keys)), store_(std::move(store)) {}
+    // Opens another connection to the account's database, under the key it is given.
+    using ReaderFactory = std::function<std::unique_ptr<MailboxStore>(const crypto::SecretBytes&)>;
+
+    UnlockedAccount(Account account, crypto::UnlockedKeys keys, std::unique_ptr<MailboxStore> store,
+                    ReaderFactory open_reader)
+        : account_(std::move(account)),
+          keys_(std::move(keys)),
+          store_(std::move(store)),
+          open_reader_(std::move(open_reader)) {}
 
     const Account& account() const { return account_; }
     const crypto::UnlockedKeys& keys() const { return keys_; }
@@ -48,6 +55,17 @@ class UnlockedAccount {
         return fn(*store_);
     }
 
+    // Runs `fn(MailboxStore&)`, which only queries, on a read-only connection of its own, in one
+    // snapshot: it neither waits for with_store() nor holds it up, so one session's SELECT of a
+    // large mailbox does not stall another's FETCH. Connections are opened as needed (at most
+    // one per worker thread calling at once) and kept for the next caller.
+    template <typename Fn>
+    auto with_reader(Fn&& fn) {
+        Reader reader(*this);
+        ReadSnapshot snapshot(reader.store().database());
+        return fn(reader.store());
+    }
+
     // Change notification, for IMAP IDLE and NOTIFY: `on_change` runs after every committed
     // change to this mailbox, on the thread that made it, until remove_watcher(id). It must only
     // schedule work (it runs under a lock that remove_watcher() also takes, so that it never
@@ -57,10 +75,25 @@ class UnlockedAccount {
     void notify();
 
   private:
+    class Reader {
+      public:
+        explicit Reader(UnlockedAccount& account);
+        Reader(const Reader&) = delete;
+        ~Reader();
+        MailboxStore& store() { return *store_; }
+
+      private:
+        UnlockedAccount& account_;
+        std::unique_ptr<MailboxStore> store_;
+    };
+
     Account account_;
     crypto::UnlockedKeys keys_;
     std::mutex mutex_;
     std::unique_ptr<MailboxStore> store_;
+    ReaderFactory open_reader_;
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<MailboxStore>> idle_readers_;
     std::mutex watchers_mutex_;
     std::uint64_t next_watcher_ = 1;
     std::map<std::uint64_t, std::function<void()>> watchers_;

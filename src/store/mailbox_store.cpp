@@ -129,9 +129,13 @@ std::string_view parent_of(std::string_view name) {
 }  // namespace
 
 MailboxStore::MailboxStore(const std::filesystem::path& path, const crypto::SecretBytes& key,
-                           const std::string& label)
+                           const std::string& label, Access access)
     : db_(open_encrypted_database(path, key, label)) {
     db_.exec("PRAGMA foreign_keys=ON");
+    if (access == Access::read_only) {
+        db_.exec("PRAGMA query_only=ON");
+        return;
+    }
     ensure_schema(
         db_, kSchemaVersion, kSchema,
         [this] {

@@ -112,9 +112,13 @@ mime::SearchableText indexable_text(std::string_view raw);
 
 class MailboxStore {
   public:
-    // Opens (creating with the default folders) the database at `path` under `key`.
+    enum class Access {
+        read_write,  // creates the database with the default folders, upgrades its schema
+        read_only,   // of a database a read_write store opened first; any change throws
+    };
+    // Opens the database at `path` under `key`.
     MailboxStore(const std::filesystem::path& path, const crypto::SecretBytes& key,
-                 const std::string& label);
+                 const std::string& label, Access access = Access::read_write);
 
     // Folders (RFC 9051 §6.3), by name; "/" separates levels.
     std::vector<FolderInfo> folders();

@@ -275,6 +275,14 @@ void Database::fail(int rc) const {
     throw Error(integrity ? ErrorCode::corrupt : ErrorCode::io, label_ + ": " + detail);
 }
 
+ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
+    db_.exec("BEGIN");
+}
+
+ReadSnapshot::~ReadSnapshot() {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 Transaction::Transaction(Database& db) : db_(db) {
     db_.exec("BEGIN IMMEDIATE");
 }

@@ -125,6 +125,18 @@ class UnsyncedCommits {
     Database& db_;
 };
 
+// BEGIN ... ROLLBACK around a series of queries, so that they all see one snapshot of the
+// database (in WAL mode a reader neither waits for the writer nor holds it up).
+class ReadSnapshot {
+  public:
+    explicit ReadSnapshot(Database& db);
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ~ReadSnapshot();
+
+  private:
+    Database& db_;
+};
+
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
 class Transaction {
   public:

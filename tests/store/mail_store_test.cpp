@@ -1,13 +1,14 @@
 #include "store/mail_store.h"
 
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "support/temp_dir.h"
 
@@ -23,7 +24,7 @@ std::string message(const std::string& subject, std::size_t body_bytes = 100) {
 }
 
 class MailStoreTest : public ::testing::Test {
-protected:
+  protected:
     MailStoreTest() { reopen(); }
 
     void reopen() {
@@ -79,7 +80,8 @@ TEST_F(MailStoreTest, LockedDeliveryIsSpooledAndMergedInArrivalOrderAtLogin) {
     }
     EXPECT_EQ(spool_files(), 5u);
     auto session = store_->login("alice@example.test", "pw-alice");
-    EXPECT_EQ(subjects_in_inbox(*session), (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4"}));
+    EXPECT_EQ(subjects_in_inbox(*session),
+              (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4"}));
     EXPECT_EQ(spool_files(), 0u);
 }
 
@@ -91,11 +93,46 @@ TEST_F(MailStoreTest, UnlockedDeliveryGoesStraightToTheDatabase) {
     EXPECT_EQ(subjects_in_inbox(*session), std::vector<std::string>{"direct"});
 }
 
+TEST_F(MailStoreTest, ReadersSeeEveryCommittedChangeWithoutWaitingForTheWriter) {
+    auto session = store_->login("alice@example.test", "pw-alice");
+    auto& account = session->account();
+    auto inbox_size = [&] {
+        return account.with_reader([](MailboxStore& s) { return s.messages("INBOX").size(); });
+    };
+    EXPECT_EQ(inbox_size(), 0u);
+    ASSERT_TRUE(store_->deliver(message("first"), {"alice@example.test"})[0].delivered);
+    EXPECT_EQ(inbox_size(), 1u);  // a reader kept from before sees the new commit
+
+    // While the writer is held (as by a long COPY), a reader still answers, from the last
+    // committed state.
+    std::promise<void> writer_holds;
+    std::promise<void> reader_done;
+    std::thread writer([&] {
+        account.with_store([&](MailboxStore&) {
+            writer_holds.set_value();
+            reader_done.get_future().wait();
+            return 0;
+        });
+    });
+    writer_holds.get_future().wait();
+    auto read = std::async(std::launch::async, inbox_size);
+    EXPECT_EQ(read.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    reader_done.set_value();
+    EXPECT_EQ(read.get(), 1u);
+    writer.join();
+
+    // A reader cannot change anything, even by mistake.
+    EXPECT_THROW(account.with_reader([](MailboxStore& s) {
+        s.create_folder("Sneaky");
+        return 0;
+    }),
+                 Error);
+    EXPECT_FALSE(account.with_store([](MailboxStore& s) { return s.folder("Sneaky"); }));
+}
+
 TEST_F(MailStoreTest, MailSurvivesRestartAndIsReadableOnlyWithThePassword) {
     store_->deliver(message("persist"), {"alice@example.test"});
-    {
-        auto session = store_->login("alice@example.test", "pw-alice");
-    }
+    { auto session = store_->login("alice@example.test", "pw-alice"); }
     reopen();
     EXPECT_THROW(store_->login("alice@example.test", "wrong"), Error);
     auto session = store_->login("alice@example.test", "pw-alice");
@@ -141,9 +178,7 @@ TEST_F(MailStoreTest, PasswordChangeKeepsMailAndRecoveryKeyStillWorks) {
 
 TEST_F(MailStoreTest, AdministratorResetGivesAnEmptyMailboxAndANewRecoveryKey) {
     store_->deliver(message("old"), {"alice@example.test"});
-    {
-        auto session = store_->login("alice@example.test", "pw-alice");
-    }
+    { auto session = store_->login("alice@example.test", "pw-alice"); }
     store_->deliver(message("spooled-old"), {"alice@example.test"});
     auto new_recovery = store_->reset_account("alice@example.test", "pw-reset");
     EXPECT_NE(new_recovery, recovery_);
