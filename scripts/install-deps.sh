@@ -6,11 +6,11 @@ set -euo pipefail
 packages=(
     "$@"
     build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
-    libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev libtomlplusplus-dev
-    libspdlog-dev libfmt-dev libcli11-dev libgmime-3.0-dev libunbound-dev libidn2-dev zlib1g-dev dns-root-data
+    libboost1.81-dev libboost-json1.81-dev libssl-dev libsodium-dev libsqlite3-dev libtomlplusplus-dev
+    libspdlog-dev libfmt-dev libcli11-dev libgmime-3.0-dev libunbound-dev libidn2-dev zlib1g-dev dns-root-data publicsuffix
     libgtest-dev libgmock-dev libbenchmark-dev
     isync offlineimap3
-    python3 python3-aiosmtpd swaks libnet-ssleay-perl openssl sqlite3 curl getmail6
+    python3 python3-aiosmtpd python3-dkim swaks libnet-ssleay-perl openssl sqlite3 curl getmail6
 )
 
 missing=()

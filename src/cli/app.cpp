@@ -28,6 +28,8 @@ int run(int argc, char** argv) {
     add_deliver_command(app, runtime);
     add_mailbox_commands(app, runtime);
     add_queue_commands(app, runtime);
+    add_dkim_commands(app, runtime);
+    add_dns_commands(app, runtime);
 
     // Administrative commands report on stdout/stderr themselves; their log lines are noise,
     // and warnings go to stderr so that stdout carries only the command's result.

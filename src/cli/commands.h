@@ -15,5 +15,10 @@ void add_alias_commands(CLI::App& app, Runtime& runtime);
 void add_deliver_command(CLI::App& app, Runtime& runtime);
 void add_mailbox_commands(CLI::App& app, Runtime& runtime);
 void add_queue_commands(CLI::App& app, Runtime& runtime);
+void add_dkim_commands(CLI::App& app, Runtime& runtime);
+void add_dns_commands(CLI::App& app, Runtime& runtime);
+
+// The directory's name of `name`, a domain this server hosts; Error(not_found) otherwise.
+std::string our_domain(Runtime& runtime, const std::string& name);
 
 }  // namespace sealbox::cli

@@ -36,6 +36,10 @@ class FakeDns final : public DnsLookup {
     // The name exists (NODATA for every type) though it has no records.
     void add_empty(const std::string& name) { zone(name); }
     void add_timeout(const std::string& name) { timeouts_.insert(key(name)); }
+    // Every query for `name` is answered for `target` (RFC 1034 §3.6.2); a loop is `temporary`.
+    void add_cname(const std::string& name, const std::string& target) {
+        aliases_[key(name)] = key(target);
+    }
 
     int queries() const { return queries_; }
 
@@ -101,6 +105,14 @@ class FakeDns final : public DnsLookup {
         ++queries_;
         dns::Answer<Record> out;
         auto k = key(name);
+        for (int hops = 0; !timeouts_.contains(k) && aliases_.contains(k); ++hops) {
+            if (hops == 8) {
+                out.status = dns::Status::temporary;
+                out.detail = "CNAME loop (test zone)";
+                return out;
+            }
+            k = aliases_.at(k);
+        }
         if (timeouts_.contains(k)) {
             out.status = dns::Status::temporary;
             out.detail = "timed out (test zone)";
@@ -119,6 +131,7 @@ class FakeDns final : public DnsLookup {
 
     std::map<std::string, Records> zones_;
     std::set<std::string> timeouts_;
+    std::map<std::string, std::string> aliases_;
     int queries_ = 0;
 };
 

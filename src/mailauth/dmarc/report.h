@@ -1,0 +1,57 @@
+#pragma once
+// DMARC aggregate reports (RFC 7489 §7.2): the XML of Appendix C from what was recorded for one
+// policy domain over one period, gzipped, and the file name of §7.2.1.1. Pure: recording the
+// messages and sending the report are the caller's.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailauth/dmarc/evaluate.h"
+
+namespace sealbox::mailauth::dmarc {
+
+// report_metadata: who reports, and the period (seconds since the Unix epoch, UTC).
+struct ReportMetadata {
+    std::string org_name;
+    std::string email;
+    std::string report_id;
+    std::int64_t begin = 0;
+    std::int64_t end = 0;
+};
+
+// policy_published: the record as it was found for `domain`.
+struct PublishedPolicy {
+    std::string domain;
+    Record record;
+};
+
+// One row: `count` messages from one source address that were evaluated alike.
+struct ReportRow {
+    std::string source_ip;  // textual IPv4 or IPv6
+    std::uint64_t count = 1;
+    Policy disposition = Policy::none;  // what was applied
+    bool dkim_aligned_pass = false;     // policy_evaluated/dkim
+    bool spf_aligned_pass = false;      // policy_evaluated/spf
+    bool sampled_out = false;           // reason "sampled_out" (§6.6.4 pct)
+    std::string envelope_from;          // the RFC5321.MailFrom domain, may be empty
+    std::string header_from;            // the RFC5322.From domain
+    std::vector<DkimInput> dkim;        // auth_results/dkim, one per signature
+    SpfInput spf;                       // auth_results/spf
+    bool spf_scope_helo = false;        // SPF checked the HELO identity, not MAIL FROM
+};
+
+// The <feedback> document, UTF-8, text escaped for XML (characters XML 1.0 cannot carry and
+// malformed UTF-8 are replaced).
+std::string aggregate_report_xml(const ReportMetadata& metadata, const PublishedPolicy& policy,
+                                 const std::vector<ReportRow>& rows);
+
+// RFC 1952 gzip of `data`, as §7.2.1.1 asks for the report ("application/gzip").
+std::string gzip(std::string_view data);
+
+// §7.2.1.1: receiver "!" policy-domain "!" begin-timestamp "!" end-timestamp ".xml.gz".
+std::string aggregate_report_filename(std::string_view receiver, const ReportMetadata& metadata,
+                                      std::string_view policy_domain);
+
+}  // namespace sealbox::mailauth::dmarc

@@ -1,0 +1,127 @@
+// The Authentication-Results header field of RFC 8601.
+#include "mailauth/auth_results.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace sealbox::mailauth {
+namespace {
+
+TEST(AuthenticationResults, WritesOneFoldedFieldWithEveryMethod) {
+    std::vector<MethodResult> results;
+    results.push_back(
+        MethodResult{"spf", "pass", "", {}}.property("smtp", "mailfrom", "alice@example.org"));
+    results.push_back(MethodResult{"dkim", "pass", "", {}}
+                          .property("header", "d", "example.org")
+                          .property("header", "s", "sel2024")
+                          .property("header", "b", "AbC/dE+f"));
+    results.push_back(
+        MethodResult{"dmarc", "pass", "", {}}.property("header", "from", "example.org"));
+    results.push_back(MethodResult{"arc", "", "", {}});
+    EXPECT_EQ(format_authentication_results("mx.sealbox.test", results),
+              "Authentication-Results: mx.sealbox.test;\r\n"
+              "\tspf=pass smtp.mailfrom=alice@example.org;\r\n"
+              "\tdkim=pass header.d=example.org header.s=sel2024 header.b=\"AbC/dE+f\";\r\n"
+              "\tdmarc=pass header.from=example.org;\r\n"
+              "\tarc=none\r\n");
+}
+
+TEST(AuthenticationResults, WritesNoneWhenThereAreNoResults) {
+    // RFC 8601 §2.2 no-result.
+    EXPECT_EQ(format_authentication_results("mx.sealbox.test", {}),
+              "Authentication-Results: mx.sealbox.test; none\r\n");
+}
+
+TEST(AuthenticationResults, QuotesWhatIsNeitherTokenNorAddress) {
+    std::vector<MethodResult> results{
+        MethodResult{"spf", "fail", "sender \"not\" allowed\r\n", {}}
+            .property("smtp", "mailfrom", "@example.org")         // null local part: bare
+            .property("smtp", "helo", "[192.0.2.1]")              // tspecials: quoted
+            .property("smtp", "mailfrom", "\"odd local\"@x.org")  // not a dot-atom
+            .property("policy", "x", "")};
+    std::string field = format_authentication_results("mx.sealbox.test", results);
+    EXPECT_NE(field.find("reason=\"sender \\\"not\\\" allowed\""), std::string::npos) << field;
+    EXPECT_NE(field.find(" smtp.mailfrom=@example.org"), std::string::npos) << field;
+    EXPECT_NE(field.find("smtp.helo=\"[192.0.2.1]\""), std::string::npos) << field;
+    EXPECT_NE(field.find("smtp.mailfrom=\"\\\"odd local\\\"@x.org\""), std::string::npos) << field;
+    EXPECT_NE(field.find("policy.x=\"\""), std::string::npos) << field;
+    // Only the folds and the final CRLF break lines: a value cannot inject a header field.
+    for (std::size_t at = field.find("\r\n"); at + 2 < field.size();
+         at = field.find("\r\n", at + 2)) {
+        EXPECT_EQ(field[at + 2], '\t') << field;
+    }
+    EXPECT_TRUE(field.ends_with("\"\"\r\n")) << field;
+}
+
+TEST(AuthenticationResults, FoldsLongResultsBeforeSeventyEightColumns) {
+    MethodResult dkim{"dkim", "pass", "", {}};
+    for (int i = 0; i < 8; ++i) {
+        dkim.property("header", "d", "subdomain" + std::to_string(i) + ".example.org");
+    }
+    std::string field = format_authentication_results("mx.sealbox.test", {dkim});
+    std::size_t start = 0;
+    while (start < field.size()) {
+        std::size_t end = field.find("\r\n", start);
+        ASSERT_NE(end, std::string::npos);
+        EXPECT_LE(end - start, 78U) << field;
+        start = end + 2;
+        if (start < field.size()) {
+            EXPECT_EQ(field[start], '\t');  // every following line continues the field
+        }
+    }
+}
+
+TEST(AuthservId, ReadsTokensQuotedStringsAndSkipsComments) {
+    EXPECT_EQ(read_authserv_id(" mx.example.org; spf=pass"), "mx.example.org");
+    EXPECT_EQ(read_authserv_id("mx.example.org 1; none"), "mx.example.org");
+    EXPECT_EQ(read_authserv_id("mx.example.org;"), "mx.example.org");
+    EXPECT_EQ(read_authserv_id(" (a (nested \\) comment) here)\r\n\t mx.example.org; none"),
+              "mx.example.org");
+    EXPECT_EQ(read_authserv_id(" \"mx.example.org\"; none"), "mx.example.org");
+    EXPECT_EQ(read_authserv_id(" \"mx.ex\\ample\r\n .org\"; none"), "mx.example .org");
+    EXPECT_EQ(read_authserv_id(" (unclosed mx.example.org; none"), std::nullopt);
+    EXPECT_EQ(read_authserv_id(" \"unclosed; none"), std::nullopt);
+    EXPECT_EQ(read_authserv_id(" ; spf=pass"), std::nullopt);
+    EXPECT_EQ(read_authserv_id(""), std::nullopt);
+}
+
+constexpr std::string_view kHeader =
+    "Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+    "Authentication-Results: MX.Sealbox.Test; dkim=pass\r\n"
+    "\theader.d=bank.example\r\n"
+    "ARC-Authentication-Results: i=1; mx.sealbox.test; dmarc=pass\r\n"
+    "authentication-results : (forged) \"mx.sealbox.test\"; spf=pass\r\n"
+    "Authentication-Results: mx.other.example; spf=fail\r\n"
+    "Authentication-Results: mx.sealbox.test.evil; spf=pass\r\n"
+    "Subject: hello\r\n"
+    "\r\n"
+    "Authentication-Results: mx.sealbox.test; in the body\r\n";
+
+TEST(OwnAuthenticationResults, FindsEveryFieldClaimingOurAuthservId) {
+    auto spans = find_own_authentication_results(kHeader, "mx.sealbox.test");
+    ASSERT_EQ(spans.size(), 2U);
+    EXPECT_EQ(kHeader.substr(spans[0].offset, spans[0].length),
+              "Authentication-Results: MX.Sealbox.Test; dkim=pass\r\n\theader.d=bank.example\r\n");
+    EXPECT_EQ(kHeader.substr(spans[1].offset, spans[1].length),
+              "authentication-results : (forged) \"mx.sealbox.test\"; spf=pass\r\n");
+    EXPECT_EQ(remove_fields(kHeader, spans),
+              "Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+              "ARC-Authentication-Results: i=1; mx.sealbox.test; dmarc=pass\r\n"
+              "Authentication-Results: mx.other.example; spf=fail\r\n"
+              "Authentication-Results: mx.sealbox.test.evil; spf=pass\r\n"
+              "Subject: hello\r\n"
+              "\r\n"
+              "Authentication-Results: mx.sealbox.test; in the body\r\n");
+}
+
+TEST(OwnAuthenticationResults, HandlesBareLineFeedsAndAFieldAtTheEnd) {
+    std::string_view header = "From: a@b.example\nAuthentication-Results: mx.sealbox.test; none";
+    auto spans = find_own_authentication_results(header, "mx.sealbox.test");
+    ASSERT_EQ(spans.size(), 1U);
+    EXPECT_EQ(remove_fields(header, spans), "From: a@b.example\n");
+    EXPECT_TRUE(find_own_authentication_results("", "mx.sealbox.test").empty());
+}
+
+}  // namespace
+}  // namespace sealbox::mailauth

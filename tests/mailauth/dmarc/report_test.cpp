@@ -1,0 +1,96 @@
+// DMARC aggregate reports (RFC 7489 §7.2, Appendix C).
+#include "mailauth/dmarc/report.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+namespace sealbox::mailauth::dmarc {
+namespace {
+
+ReportMetadata metadata() {
+    return {"Sealbox <mx.sealbox.test>", "dmarc-reports@sealbox.test", "r-42", 1700000000,
+            1700086400};
+}
+
+PublishedPolicy published() {
+    return {"example.com", *parse_record("v=DMARC1; p=reject; sp=quarantine; adkim=s; pct=50")};
+}
+
+ReportRow failing_row() {
+    ReportRow row;
+    row.source_ip = "192.0.2.7";
+    row.count = 3;
+    row.disposition = Policy::quarantine;
+    row.sampled_out = true;
+    row.envelope_from = "bounce.example.net";
+    row.header_from = "example.com";
+    row.dkim = {{AuthResult::fail, "example.com"}, {AuthResult::pass, "example.net"}};
+    row.spf = {AuthResult::softfail, "bounce.example.net"};
+    return row;
+}
+
+std::string gunzip(const std::string& data) {
+    z_stream stream{};
+    EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);  // gzip only, not zlib or raw
+    std::string out(1 << 16, '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+    out.resize(stream.total_out);
+    inflateEnd(&stream);
+    return out;
+}
+
+TEST(AggregateReport, WritesTheAppendixCDocument) {
+    std::string xml = aggregate_report_xml(metadata(), published(), {failing_row()});
+    for (const char* part : {
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback>\n",
+             "<org_name>Sealbox &lt;mx.sealbox.test&gt;</org_name>",
+             "<report_id>r-42</report_id>",
+             "<date_range>\n      <begin>1700000000</begin>\n      <end>1700086400</end>",
+             "<domain>example.com</domain>\n    <adkim>s</adkim>\n    <aspf>r</aspf>\n"
+             "    <p>reject</p>\n    <sp>quarantine</sp>\n    <pct>50</pct>\n    <fo>0</fo>",
+             "<source_ip>192.0.2.7</source_ip>\n      <count>3</count>",
+             "<disposition>quarantine</disposition>\n        <dkim>fail</dkim>\n"
+             "        <spf>fail</spf>\n        <reason>\n          <type>sampled_out</type>",
+             "<envelope_from>bounce.example.net</envelope_from>\n"
+             "      <header_from>example.com</header_from>",
+             "<dkim>\n        <domain>example.net</domain>\n        <result>pass</result>",
+             "<spf>\n        <domain>bounce.example.net</domain>\n        <scope>mfrom</scope>\n"
+             "        <result>softfail</result>",
+         }) {
+        EXPECT_NE(xml.find(part), std::string::npos) << part << "\n---\n" << xml;
+    }
+    EXPECT_TRUE(xml.ends_with("</record>\n</feedback>\n")) << xml;
+}
+
+TEST(AggregateReport, EscapesWhatCameFromMessages) {
+    ReportRow row = failing_row();
+    row.header_from = "a<b>&\"c'\x01\xff.example\xc3\xa9";
+    std::string xml = aggregate_report_xml(metadata(), published(), {row});
+    EXPECT_NE(xml.find("<header_from>a&lt;b&gt;&amp;&quot;c&apos;\xef\xbf\xbd\xef\xbf\xbd"
+                       ".example\xc3\xa9</header_from>"),
+              std::string::npos)
+        << xml;
+}
+
+TEST(AggregateReport, GzipsRoundTrip) {
+    std::string xml = aggregate_report_xml(metadata(), published(), {failing_row(), failing_row()});
+    std::string compressed = gzip(xml);
+    ASSERT_GE(compressed.size(), 18U);
+    EXPECT_EQ(static_cast<unsigned char>(compressed[0]), 0x1f);  // RFC 1952 §2.3.1 ID1 ID2
+    EXPECT_EQ(static_cast<unsigned char>(compressed[1]), 0x8b);
+    EXPECT_LT(compressed.size(), xml.size());
+    EXPECT_EQ(gunzip(compressed), xml);
+    EXPECT_EQ(gunzip(gzip("")), "");
+}
+
+TEST(AggregateReport, NamesTheFileAsSection7_2_1_1) {
+    EXPECT_EQ(aggregate_report_filename("mx.sealbox.test", metadata(), "example.com"),
+              "mx.sealbox.test!example.com!1700000000!1700086400.xml.gz");
+}
+
+}  // namespace
+}  // namespace sealbox::mailauth::dmarc
