@@ -306,6 +306,11 @@ void read_queue(const toml::table& t, QueueConfig& c, const std::string& source)
     r.field("remote_port",
             [&](auto& n) { c.remote_port = static_cast<int>(r.integer(n, 1, 65535)); });
     r.field("require_tls", [&](auto& n) { c.require_tls = r.boolean(n); });
+    r.field("dane", [&](auto& n) { c.dane = r.boolean(n); });
+    r.field("mta_sts", [&](auto& n) { c.mta_sts = r.boolean(n); });
+    r.field("mta_sts_port",
+            [&](auto& n) { c.mta_sts_port = static_cast<int>(r.integer(n, 1, 65535)); });
+    r.field("mta_sts_ca_file", [&](auto& n) { c.mta_sts_ca_file = r.string(n); });
     r.field("connect_timeout", [&](auto& n) { c.connect_timeout = positive_duration(n); });
     r.finish();
 }
@@ -340,6 +345,24 @@ bool is_upstream_address(const std::string& text) {
     unsigned char address[16];
     return inet_pton(AF_INET, ip.c_str(), address) == 1 ||
            inet_pton(AF_INET6, ip.c_str(), address) == 1;
+}
+
+void read_mta_sts(const toml::table& t, MtaStsConfig& c, const std::string& source) {
+    TableReader r(t, "mta_sts", source);
+    r.field("mode", [&](auto& n) {
+        c.mode = r.string(n);
+        if (c.mode != "enforce" && c.mode != "testing" && c.mode != "none") {
+            r.fail("must be \"enforce\", \"testing\" or \"none\"");
+        }
+    });
+    r.field("mx", [&](auto& n) { c.mx = r.strings(n); });
+    r.field("max_age", [&](auto& n) {
+        c.max_age = r.duration(n);
+        if (c.max_age > std::chrono::seconds(31557600)) {  // RFC 8461 §3.2
+            r.fail("must be at most 31557600 seconds");
+        }
+    });
+    r.finish();
 }
 
 void read_dns(const toml::table& t, DnsConfig& c, const std::string& source) {
@@ -500,6 +523,8 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
             [&](auto& n) { read_relay(table_of(n, "relay", source), config.relay, source); });
     r.field("dns", [&](auto& n) { read_dns(table_of(n, "dns", source), config.dns, source); });
     r.field("log", [&](auto& n) { read_log(table_of(n, "log", source), config.log, source); });
+    r.field("mta_sts",
+            [&](auto& n) { read_mta_sts(table_of(n, "mta_sts", source), config.mta_sts, source); });
     r.field("demo", [&](auto& n) { read_demo(table_of(n, "demo", source), config.demo, source); });
     r.finish();
     check_listeners_distinct(config, source);

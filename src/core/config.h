@@ -70,6 +70,10 @@ struct QueueConfig {
     int max_connections_per_domain = 4;
     int remote_port = 25;      // where remote MX hosts listen; only tests change it
     bool require_tls = false;  // refuse to deliver over a connection without TLS
+    bool dane = true;     // RFC 7672: MX hosts with DNSSEC-validated TLSA records must match them
+    bool mta_sts = true;  // RFC 8461: apply recipient domains' MTA-STS policies
+    int mta_sts_port = 443;                 // where policy hosts listen; only tests change it
+    std::filesystem::path mta_sts_ca_file;  // empty: the system's CA store verifies policy hosts
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(30);
 };
 
@@ -101,6 +105,14 @@ struct LogConfig {
     ClientIpLogging client_ip = ClientIpLogging::full;
 };
 
+// Sealbox's own MTA-STS policy (RFC 8461 §3.2), served by the `https` listener as
+// https://mta-sts.<domain>/.well-known/mta-sts.txt for every domain it hosts.
+struct MtaStsConfig {
+    std::string mode = "testing";  // "enforce", "testing" or "none"
+    std::vector<std::string> mx;   // MX host patterns; empty: server.hostname
+    std::chrono::milliseconds max_age = std::chrono::hours(24 * 7);
+};
+
 struct DemoConfig {
     bool enabled = false;
     std::string domain = "example.test";
@@ -119,6 +131,7 @@ struct Config {
     RelayConfig relay;
     DnsConfig dns;
     LogConfig log;
+    MtaStsConfig mta_sts;
     DemoConfig demo;
 };
 

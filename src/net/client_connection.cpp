@@ -16,6 +16,37 @@ namespace {
 // Replies are short; one read usually holds a whole pipelined batch of them.
 constexpr std::size_t kReadChunk = 4096;
 
+// RFC 7672 §3 through OpenSSL's DANE: the context had SSL_CTX_dane_enable() (net/tls.h). False
+// when OpenSSL takes none of the records: without one it would fall back to the CA store,
+// which is not what the TLSA records asked for.
+bool enable_dane(SSL* ssl, const DaneRequirement& dane) {
+    // The base domain is also the name a DANE-TA(2) chain's certificate must carry.
+    if (SSL_dane_enable(ssl, dane.base_domain.c_str()) <= 0) {
+        return false;
+    }
+    // RFC 7672 §3.1.1: a DANE-EE(3) match authenticates the key; names do not matter.
+    SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+    int usable = 0;
+    for (const DaneTlsa& r : dane.records) {
+        if (SSL_dane_tlsa_add(ssl, r.usage, r.selector, r.matching_type, r.data.data(),
+                              r.data.size()) > 0) {
+            ++usable;
+        }
+    }
+    return usable > 0;
+}
+
+std::string_view usage_name(std::uint8_t usage) {
+    switch (usage) {
+        case 2:
+            return "DANE-TA(2)";
+        case 3:
+            return "DANE-EE(3)";
+        default:
+            return "PKIX";
+    }
+}
+
 }  // namespace
 
 // Ends the operation's timeout when the operation ends, however it ends.
@@ -180,7 +211,8 @@ asio::awaitable<bool> ClientConnection::write(std::string_view data,
 
 asio::awaitable<bool> ClientConnection::handshake(std::shared_ptr<asio::ssl::context> context,
                                                   const std::string& server_name, TlsVerify verify,
-                                                  std::chrono::milliseconds timeout) {
+                                                  std::chrono::milliseconds timeout,
+                                                  const DaneRequirement* dane) {
     if (closed()) {
         co_return false;
     }
@@ -204,7 +236,12 @@ asio::awaitable<bool> ClientConnection::handshake(std::shared_ptr<asio::ssl::con
             X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str());
         }
     }
-    SSL_set_verify(native, verify == TlsVerify::verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+    if (dane && !enable_dane(native, *dane)) {
+        close();
+        error_ = asio::error::invalid_argument;
+        co_return false;
+    }
+    SSL_set_verify(native, verify == TlsVerify::verify || dane ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
                    nullptr);
     auto deadline = arm(timeout);
     co_await tls_->async_handshake(asio::ssl::stream_base::client,
@@ -223,6 +260,19 @@ SSL* ClientConnection::ssl() const {
 
 SSL* ClientConnection::native_tls() {
     return tls_ ? tls_->native_handle() : nullptr;
+}
+
+std::string ClientConnection::dane_authority() const {
+    if (!tls_) {
+        return "";
+    }
+    std::uint8_t usage = 0, selector = 0, matching_type = 0;
+    int depth = SSL_get0_dane_tlsa(ssl(), &usage, &selector, &matching_type, nullptr, nullptr);
+    if (depth < 0) {
+        return "";
+    }
+    return std::string(usage_name(usage)) + " " + std::to_string(selector) + " " +
+           std::to_string(matching_type) + " at depth " + std::to_string(depth);
 }
 
 std::string ClientConnection::tls_version() const {

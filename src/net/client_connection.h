@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/connection.h"
 
@@ -29,6 +30,22 @@ namespace sealbox::net {
 enum class TlsVerify {
     none,    // any certificate: opportunistic TLS (RFC 7435), the result is still recorded
     verify,  // a chain to a trusted CA and a certificate for the server name, or no handshake
+};
+
+// RFC 7672 §3.1 / RFC 6698 §2.1: one TLSA record the server's certificate may match.
+struct DaneTlsa {
+    std::uint8_t usage = 0;
+    std::uint8_t selector = 0;
+    std::uint8_t matching_type = 0;
+    std::vector<std::uint8_t> data;
+};
+
+// DANE authentication of the server, by OpenSSL's own DANE (RFC 7671): the certificate must
+// match one of `records`, and under DANE-TA(2) also name `base_domain` (RFC 7672 §3.2.2);
+// DANE-EE(3) matches ignore names and expiry (RFC 7672 §3.1.1).
+struct DaneRequirement {
+    std::string base_domain;        // the TLSA base domain: the MX host name
+    std::vector<DaneTlsa> records;  // usable records only (DANE-TA, DANE-EE)
 };
 
 class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
@@ -57,10 +74,13 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
     // way, and under TlsVerify::verify a failure ends the handshake. Input buffered before the
     // handshake is discarded: a server (or someone in the path) that sent more than the 220
     // in the clear must not have it read as if it came over TLS (RFC 3207 §4.2). False on
-    // failure, with verification_error() set when the certificate was the reason.
+    // failure, with verification_error() set when the certificate was the reason. With `dane`
+    // the certificate is checked against its TLSA records instead of the CA store, and a
+    // mismatch ends the handshake whatever `verify` says.
     boost::asio::awaitable<bool> handshake(std::shared_ptr<boost::asio::ssl::context> context,
                                            const std::string& server_name, TlsVerify verify,
-                                           std::chrono::milliseconds timeout);
+                                           std::chrono::milliseconds timeout,
+                                           const DaneRequirement* dane = nullptr);
 
     void close();
     bool is_open() const { return open_; }
@@ -79,6 +99,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
     // Why the certificate did not verify ("self-signed certificate", "hostname mismatch"), or
     // empty when it did or no certificate was checked.
     std::string verification_error() const;
+    // After a DANE handshake: which TLSA record matched, as "DANE-EE(3) 1 1 at depth 0";
+    // empty without DANE.
+    std::string dane_authority() const;
     // The TLS session, for what needs more than the above: SSL_get0_peer_certificate(),
     // SSL_get_peer_cert_chain() and SSL_get0_verified_chain() give the certificates (DANE,
     // RFC 7672, checks them against TLSA records). Null before a handshake.

@@ -64,6 +64,11 @@ std::shared_ptr<ssl::context> make_client_tls_context(const std::filesystem::pat
     if (SSL_CTX_set_cipher_list(native, ciphers.c_str()) != 1) {
         throw Error(ErrorCode::internal, "OpenSSL refused the TLS 1.2 client cipher list");
     }
+    // Outbound DANE (RFC 7672) is switched on per connection, with that connection's TLSA
+    // records; this only prepares the context's shared state for it.
+    if (SSL_CTX_dane_enable(native) <= 0) {
+        throw Error(ErrorCode::internal, "OpenSSL cannot enable DANE");
+    }
     // The hashed directory is read certificate by certificate when a chain needs one, so a
     // context costs little until it verifies something.
     int loaded = ca_file.empty() ? SSL_CTX_load_verify_dir(native, kSystemCaDirectory)

@@ -27,10 +27,14 @@
 #include "queue/outcome.h"
 #include "queue/queue_store.h"
 #include "queue/retry_policy.h"
+#include "queue/tls_outcome.h"
 #include "smtp/client/options.h"
 
 namespace sealbox::dns {
 class Resolver;
+}
+namespace sealbox::mtasts {
+class PolicySource;
 }
 
 namespace sealbox::queue {
@@ -48,10 +52,14 @@ struct AgentOptions {
     int max_connections_per_domain = 4;
     int remote_port = 25;
     bool require_tls = false;
+    bool dane = true;  // RFC 7672: MX hosts with validated TLSA records must match them
     smtp::client::Timeouts timeouts;
     std::optional<SmartHost> relay;
     std::chrono::milliseconds poll = std::chrono::seconds(30);  // the longest it sleeps
     std::shared_ptr<boost::asio::ssl::context> tls_context;
+    TlsOutcomeSink tls_outcomes;  // optional: every TLS outcome, for TLS reporting
+    // RFC 8461 MTA-STS policies of recipient domains; null: MTA-STS is not applied.
+    std::shared_ptr<mtasts::PolicySource> mta_sts;
 };
 
 // Delivers a report (a complete message) to a local account; blocking, called on the worker

@@ -10,11 +10,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 #include <ctime>
+#include <functional>
 
 #include "dns/mail_hosts.h"
+#include "mtasts/source.h"
 #include "net/blocking.h"
 #include "queue/delivery_agent.h"
 #include "queue/outcome.h"
+#include "queue/transport_security.h"
 #include "smtp/client/smtp_client.h"
 
 namespace sealbox::queue {
@@ -83,13 +86,38 @@ struct Connected {
     std::optional<Attempt> failure;  // the last one, when no host would talk
 };
 
-// Every address of every host in order, until one talks (RFC 5321 §5.1).
-asio::awaitable<Connected> connect_first(asio::any_io_executor executor,
+using NoteTls = std::function<void(TlsOutcome)>;
+
+// How a task connects, the same for every message it carries.
+struct ConnectPlan {
+    smtp::client::ClientOptions options;  // the base: TLS policy, names, timeouts
+    int port = 25;
+    bool dane = false;                  // RFC 7672 checks of MX hosts
+    std::optional<mtasts::Policy> sts;  // the domain's RFC 8461 policy, if it has one
+    NoteTls note;                       // each TLS outcome
+};
+
+// Every address of every host in order, until one talks (RFC 5321 §5.1), each host with the
+// TLS it needs (transport_security.h).
+asio::awaitable<Connected> connect_first(asio::any_io_executor executor, dns::Resolver& resolver,
                                          const std::vector<dns::MailHost>& hosts,
-                                         smtp::client::ClientOptions base, int port) {
+                                         const ConnectPlan& plan) {
     Connected out;
     int tried = 0;
+    const auto& note = plan.note;
     for (const auto& host : hosts) {
+        HostSecurity security =
+            co_await host_security(resolver, host, plan.dane, plan.sts ? &*plan.sts : nullptr,
+                                   plan.options.tls, plan.port);
+        TlsOutcome outcome{.mx_host = host.name, .policy = security.policy};
+        if (security.refusal) {
+            out.failure = verdict(Attempt::Result::deferred, *security.refusal);
+            spdlog::info("outbound {}: {}", host.name, *security.refusal);
+            outcome.result = security.refusal_result;
+            outcome.detail = *security.refusal;
+            note(std::move(outcome));
+            continue;
+        }
         for (const auto& address : host.addresses) {
             // No server listens there; an MX pointing at them is a mistake or a trap.
             if (address.is_unspecified() || address.is_multicast()) {
@@ -98,20 +126,45 @@ asio::awaitable<Connected> connect_first(asio::any_io_executor executor,
             if (tried++ >= kMaxAddressesTried) {
                 co_return out;
             }
-            auto options = base;
+            auto options = plan.options;
             options.tls_server_name = host.name;
+            options.tls = security.tls;
+            options.dane = security.dane;
+            outcome.address = address.to_string();
             for (int pass = 0; pass < 2; ++pass) {
+                outcome.result = TlsOutcome::Result::success;
+                outcome.detail.clear();
                 try {
                     out.client = co_await SmtpClient::connect(
-                        executor, {address, static_cast<std::uint16_t>(port)}, options);
+                        executor, {address, static_cast<std::uint16_t>(plan.port)}, options);
                     out.host = host.name;
+                    outcome.tls = out.client->is_tls();
+                    outcome.detail = out.client->dane_authority();
+                    if (security.sts_testing) {
+                        // RFC 8461 §5: testing mode delivers anyway, and reports what failed.
+                        if (!security.sts_testing_failure.empty()) {
+                            outcome.result = TlsOutcome::Result::validation_failure;
+                            outcome.detail = security.sts_testing_failure;
+                        } else if (!outcome.tls) {
+                            outcome.result = TlsOutcome::Result::starttls_not_supported;
+                        } else if (!out.client->certificate_verified()) {
+                            outcome.detail = out.client->verification_error();
+                            outcome.result = certificate_result(outcome.detail);
+                        }
+                    }
+                    note(std::move(outcome));
                     co_return out;
                 } catch (const ClientError& e) {
                     out.failure = from_failure(e.failure(), host.name);
                     spdlog::info("outbound {} [{}]: {}", host.name, address.to_string(),
                                  out.failure->reply);
+                    outcome.result = tls_result(e.failure(), security.policy);
+                    if (outcome.result != TlsOutcome::Result::success) {
+                        outcome.detail = e.failure().detail;
+                        note(outcome);
+                    }
                     // RFC 7435 §4: a failed opportunistic handshake may be retried in the
-                    // clear; a policy that requires TLS never is.
+                    // clear; a policy that requires TLS never is (RFC 7672 §2.2 for DANE).
                     if (!e.failure().tls_failure || options.tls != TlsPolicy::opportunistic) {
                         break;
                     }
@@ -225,10 +278,9 @@ smtp::client::OutboundMessage outbound(const Message& m, std::string_view conten
 
 // One message over `link`, connecting first when it has no usable client; what became of each
 // of the message's recipients.
-asio::awaitable<std::vector<Attempt>> send_message(Connected& link, const Route& route,
-                                                   const smtp::client::ClientOptions& options,
-                                                   int port, const Message& m,
-                                                   std::string_view content) {
+asio::awaitable<std::vector<Attempt>> send_message(Connected& link, dns::Resolver& resolver,
+                                                   const Route& route, const ConnectPlan& plan,
+                                                   const Message& m, std::string_view content) {
     std::vector<Attempt> attempts;
     auto all = [&](const Attempt& a) {
         for (const auto& r : m.recipients) {
@@ -241,7 +293,7 @@ asio::awaitable<std::vector<Attempt>> send_message(Connected& link, const Route&
     }
     if (!link.client || !link.client->usable()) {
         link =
-            co_await connect_first(co_await asio::this_coro::executor, route.hosts, options, port);
+            co_await connect_first(co_await asio::this_coro::executor, resolver, route.hosts, plan);
         if (!link.client) {
             all(link.failure.value_or(
                 verdict(Attempt::Result::deferred, "4.4.4 no address to connect to")));
@@ -269,22 +321,57 @@ asio::awaitable<std::vector<Attempt>> send_message(Connected& link, const Route&
     co_return attempts;
 }
 
+// How this task connects to `domain`: the configured TLS policy, DANE, and the domain's
+// MTA-STS policy (RFC 8461 §5), looked up once for every message of the task. A policy cache
+// that fails sets route.verdict: whether a policy applies is then unknown, so nothing goes.
+asio::awaitable<ConnectPlan> plan_connections(const AgentOptions& options,
+                                              const std::string& domain, Route& route) {
+    ConnectPlan plan;
+    plan.options.helo_name = options.hostname;
+    plan.options.timeouts = options.timeouts;
+    plan.options.tls_context = options.tls_context;
+    if (options.relay) {
+        plan.options.tls = TlsPolicy::required_verified;
+        plan.options.auth = options.relay->auth;
+    } else {
+        plan.options.tls = options.require_tls ? TlsPolicy::required : TlsPolicy::opportunistic;
+    }
+    plan.port = options.relay ? options.relay->port : options.remote_port;
+    plan.dane = options.dane && !options.relay;  // a smart host is verified by its name
+    plan.note = [domain, sink = options.tls_outcomes](TlsOutcome o) {
+        o.domain = domain;
+        o.time = std::time(nullptr);
+        spdlog::info("outbound tls {} {}{}: policy {} result {}{}{}", o.domain, o.mx_host,
+                     o.address.empty() ? "" : " [" + o.address + "]", to_string(o.policy),
+                     to_string(o.result), o.tls ? " over TLS" : "",
+                     o.detail.empty() ? "" : " (" + o.detail + ")");
+        if (sink) {
+            sink(o);
+        }
+    };
+    if (!options.mta_sts || options.relay || route.verdict || domain.starts_with('[')) {
+        co_return plan;
+    }
+    try {
+        mtasts::Lookup lookup = co_await options.mta_sts->policy_for(domain);
+        plan.sts = std::move(lookup.policy);
+        if (lookup.fetch_problem != mtasts::FetchProblem::none) {
+            plan.note(TlsOutcome{.policy = TlsOutcome::Policy::sts,
+                                 .result = sts_fetch_result(lookup.fetch_problem),
+                                 .detail = lookup.fetch_error});
+        }
+    } catch (const std::exception& e) {
+        route.verdict = verdict(Attempt::Result::deferred,
+                                "4.7.5 MTA-STS policy of " + domain + ": " + e.what());
+    }
+    co_return plan;
+}
+
 }  // namespace
 
 asio::awaitable<void> DeliveryAgent::deliver(std::string domain, std::vector<Job> jobs) {
     Route route = co_await find_route(resolver_, options_, domain);
-
-    smtp::client::ClientOptions client_options;
-    client_options.helo_name = options_.hostname;
-    client_options.timeouts = options_.timeouts;
-    client_options.tls_context = options_.tls_context;
-    if (options_.relay) {
-        client_options.tls = TlsPolicy::required_verified;
-        client_options.auth = options_.relay->auth;
-    } else {
-        client_options.tls = options_.require_tls ? TlsPolicy::required : TlsPolicy::opportunistic;
-    }
-    const int port = options_.relay ? options_.relay->port : options_.remote_port;
+    ConnectPlan plan = co_await plan_connections(options_, domain, route);
 
     Connected link;
     for (auto& job : jobs) {
@@ -293,7 +380,7 @@ asio::awaitable<void> DeliveryAgent::deliver(std::string domain, std::vector<Job
             // Needed for a report even when nothing is sent.
             std::string content =
                 co_await net::run_blocking(workers_, [&] { return queue_.content(m.id); });
-            auto attempts = co_await send_message(link, route, client_options, port, m, content);
+            auto attempts = co_await send_message(link, resolver_, route, plan, m, content);
             co_await record(m, attempts, content);
         } catch (const std::exception& e) {
             // The queue keeps the message as it was; it is tried again at the next poll.

@@ -28,8 +28,8 @@ void ensure_demo_account(const Config& config, store::MailStore& store) {
     }
     crypto::SecretBytes password(kPasswordLength);
     for (std::size_t i = 0; i < kPasswordLength; ++i) {
-        password.data()[i] = static_cast<std::uint8_t>(
-            kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)]);
+        password.data()[i] =
+            static_cast<std::uint8_t>(kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)]);
     }
     std::string_view view(reinterpret_cast<const char*>(password.data()), password.size());
     std::string recovery = store.create_account(address, view);

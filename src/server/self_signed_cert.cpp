@@ -82,12 +82,12 @@ CertificatePaths ensure_self_signed_certificate(const std::filesystem::path& dir
     X509_set_pubkey(cert.get(), key.get());
     X509_NAME* name = X509_get_subject_name(cert.get());
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>("Sealbox self-signed"), -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>("Sealbox self-signed"), -1,
+                               -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(hostname.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
-    add_extension(cert.get(), NID_subject_alt_name,
-                  "DNS:" + hostname + ",IP:127.0.0.1,IP:::1");
+    add_extension(cert.get(), NID_subject_alt_name, "DNS:" + hostname + ",IP:127.0.0.1,IP:::1");
     add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE");
     add_extension(cert.get(), NID_ext_key_usage, "serverAuth");
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) {
@@ -96,7 +96,8 @@ CertificatePaths ensure_self_signed_certificate(const std::filesystem::path& dir
 
     {
         File f = open_for_writing(paths.private_key, 0600);
-        if (!f || PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+        if (!f ||
+            PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
             fail("cannot write " + paths.private_key.string());
         }
     }

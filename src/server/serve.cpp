@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "dns/resolver.h"
 #include "imap/session/handler.h"
+#include "mtasts/source.h"
 #include "net/auth_throttle.h"
 #include "net/listener.h"
 #include "net/rate_limit.h"
@@ -27,6 +28,7 @@
 #include "queue/queue_store.h"
 #include "server/demo_account.h"
 #include "server/imap_mail_service.h"
+#include "server/mta_sts_listener.h"
 #include "server/pop3_mail_service.h"
 #include "server/self_signed_cert.h"
 #include "server/smtp_mail_service.h"
@@ -150,6 +152,7 @@ queue::AgentOptions agent_options(const Config& config) {
     o.max_connections_per_domain = config.queue.max_connections_per_domain;
     o.remote_port = config.queue.remote_port;
     o.require_tls = config.queue.require_tls;
+    o.dane = config.queue.dane && config.dns.dnssec;
     o.timeouts.connect = config.queue.connect_timeout;
     o.tls_context = net::make_client_tls_context(config.relay.ca_file);
     if (!config.relay.host.empty()) {
@@ -187,8 +190,16 @@ int serve(const Config& config, store::MailStore& store) {
     net::AuthThrottle throttle;  // shared by every protocol: one guesser, one budget
     auto queue = queue::open_queue_store(config, true);
     dns::Resolver resolver(io.get_executor(), config.dns);
+    auto outbound = agent_options(config);
+    auto policy_cache = config.queue.mta_sts ? mtasts::open_policy_cache(config) : nullptr;
+    if (policy_cache) {
+        outbound.mta_sts = std::make_shared<mtasts::PolicySource>(
+            resolver, workers, *policy_cache,
+            mtasts::FetchOptions{net::make_client_tls_context(config.queue.mta_sts_ca_file),
+                                 config.queue.mta_sts_port});
+    }
     queue::DeliveryAgent agent(io, workers, *queue, resolver, report_sink(store),
-                               agent_options(config));
+                               std::move(outbound));
     net::RateLimit submissions(config.submission.messages_per_hour, std::chrono::hours(1));
     StoreMailService mail(
         store, *queue, [&agent] { agent.wake(); }, submissions);
@@ -224,8 +235,13 @@ int serve(const Config& config, store::MailStore& store) {
     schedule_sweep();
 
     std::vector<std::unique_ptr<net::Listener>> listeners;
+    std::unique_ptr<mtasts::PolicyServer> policy_server;
     for (const auto& [name, listener] : config.listeners) {
         if (!listener.enabled) {
+            continue;
+        }
+        if (name == "https") {
+            policy_server = mta_sts_server(io, workers, config, listener, tls, store);
             continue;
         }
         if (auto imap_mode = imap::mode_for_listener(name)) {
@@ -255,6 +271,9 @@ int serve(const Config& config, store::MailStore& store) {
     // Started only once every port is bound, so a port in use stops the start cleanly.
     for (auto& listener : listeners) {
         listener->start();
+    }
+    if (policy_server) {
+        policy_server->start();
     }
     agent.start();
     spdlog::info("sealbox serving; data in {}", config.server.data_dir.string());

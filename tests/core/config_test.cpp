@@ -205,6 +205,10 @@ TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
     EXPECT_EQ(example.queue.max_connections_per_domain, defaults.queue.max_connections_per_domain);
     EXPECT_EQ(example.queue.remote_port, defaults.queue.remote_port);
     EXPECT_EQ(example.queue.require_tls, defaults.queue.require_tls);
+    EXPECT_EQ(example.queue.dane, defaults.queue.dane);
+    EXPECT_EQ(example.queue.mta_sts, defaults.queue.mta_sts);
+    EXPECT_EQ(example.queue.mta_sts_port, defaults.queue.mta_sts_port);
+    EXPECT_EQ(example.queue.mta_sts_ca_file, defaults.queue.mta_sts_ca_file);
     EXPECT_EQ(example.queue.connect_timeout, defaults.queue.connect_timeout);
     EXPECT_EQ(example.relay.host, defaults.relay.host);
     EXPECT_EQ(example.relay.port, defaults.relay.port);
@@ -219,6 +223,9 @@ TEST(Config, ExampleFileSetsEveryKeyToItsDefault) {
     EXPECT_EQ(example.dns.local_zones, defaults.dns.local_zones);
     EXPECT_EQ(example.log.level, defaults.log.level);
     EXPECT_EQ(example.log.client_ip, defaults.log.client_ip);
+    EXPECT_EQ(example.mta_sts.mode, defaults.mta_sts.mode);
+    EXPECT_EQ(example.mta_sts.mx, defaults.mta_sts.mx);
+    EXPECT_EQ(example.mta_sts.max_age, defaults.mta_sts.max_age);
     EXPECT_EQ(example.demo.enabled, defaults.demo.enabled);
     for (const auto& [name, listener] : defaults.listeners) {
         const auto& e = example.listeners.at(name);
@@ -247,10 +254,14 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
         if (key == "hostname" || key == "data_dir" || key == "address" || key == "account" ||
             key == "domain" || key == "file" || key == "key_file" || key == "host") {
             value = "\"x\"";
-        } else if (key == "enabled" || key == "require_tls") {
+        } else if (key == "enabled" || key == "require_tls" || key == "dane" || key == "mta_sts") {
             value = "true";
         } else if (key == "min_version") {
             value = "\"1.3\"";
+        } else if (key == "mode") {
+            value = "\"enforce\"";
+        } else if (key == "mx") {
+            value = "[\"mx.example.test\"]";
         } else if (key == "level") {
             value = "\"warn\"";
         } else if (key == "bare_line_endings") {
@@ -263,9 +274,9 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
                    key == "max_message_size") {
             value = "\"1M\"";
         } else if (key == "certificate" || key == "private_key" || key == "username" ||
-                   key == "password_file" || key == "ca_file") {
+                   key == "password_file" || key == "ca_file" || key == "mta_sts_ca_file") {
             value = "\"\"";
-        } else if (key == "port" || key == "remote_port") {
+        } else if (key == "port" || key == "remote_port" || key == "mta_sts_port") {
             value = "2525";
         } else if (key == "dnssec") {
             value = "false";

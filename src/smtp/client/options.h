@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "net/client_connection.h"
+
 namespace sealbox::smtp::client {
 
 using std::chrono::milliseconds;
@@ -32,8 +34,11 @@ enum class TlsPolicy {
     opportunistic,  // STARTTLS when offered, any certificate (RFC 7435); plain text otherwise
     required,       // STARTTLS or no delivery; any certificate
     // STARTTLS with a certificate that chains to a trusted CA and names tls_server_name, or no
-    // delivery: for smart hosts, and later MTA-STS (RFC 8461 §5)
+    // delivery: for smart hosts, and MX hosts under an enforced MTA-STS policy (RFC 8461 §5)
     required_verified,
+    // STARTTLS with a certificate that matches ClientOptions::dane's TLSA records, or no
+    // delivery (RFC 7672 §2.2): for MX hosts with DNSSEC-validated TLSA records.
+    dane,
 };
 
 struct Credentials {  // AUTH PLAIN (RFC 4616), or LOGIN where only that is offered
@@ -47,6 +52,8 @@ struct ClientOptions {
     // Sent as SNI, and what the certificate must name under required_verified: the MX host
     // name (RFC 7672 §3.2.2 for DANE, RFC 8461 §4.1 for MTA-STS) or the smart host's name.
     std::string tls_server_name;
+    // Under TlsPolicy::dane: the records and the names to check (RFC 7672 §3).
+    std::optional<net::DaneRequirement> dane;
     // Sent only over TLS (RFC 4954 §4, RFC 8314 §3): without TLS the connection fails instead.
     std::optional<Credentials> auth;
     Timeouts timeouts;

@@ -41,6 +41,9 @@ void check_options(const ClientOptions& options) {
         throw Error(ErrorCode::invalid_argument,
                     "SMTP client: verified TLS needs the server name to verify");
     }
+    if (options.tls == TlsPolicy::dane && (!options.dane || options.dane->records.empty())) {
+        throw Error(ErrorCode::invalid_argument, "SMTP client: DANE needs TLSA records");
+    }
     if (options.auth) {
         // RFC 4616 §2: NUL separates the fields, so none may hold one.
         for (const std::string* field : {&options.auth->user, &options.auth->password}) {
@@ -189,10 +192,12 @@ asio::awaitable<void> SmtpClient::start_tls() {
     if (!options_.tls_context) {
         options_.tls_context = net::make_client_tls_context();
     }
-    const bool verify = options_.tls == TlsPolicy::required_verified;
+    const bool dane = options_.tls == TlsPolicy::dane;
+    const bool verify = options_.tls == TlsPolicy::required_verified || dane;
     bool secured = co_await connection_->handshake(
         options_.tls_context, options_.tls_server_name,
-        verify ? net::TlsVerify::verify : net::TlsVerify::none, options_.timeouts.command);
+        verify ? net::TlsVerify::verify : net::TlsVerify::none, options_.timeouts.command,
+        dane ? &*options_.dane : nullptr);
     if (!secured) {
         std::string why = connection_->verification_error();
         Failure failure{.stage = Stage::tls_handshake,

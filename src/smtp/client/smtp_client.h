@@ -69,6 +69,10 @@ class SmtpClient {
     std::string tls_version() const { return connection_->tls_version(); }
     std::string tls_cipher() const { return connection_->tls_cipher(); }
     bool certificate_verified() const { return connection_->certificate_verified(); }
+    // Why not ("hostname mismatch"), or empty.
+    std::string verification_error() const { return connection_->verification_error(); }
+    // The TLSA record that authenticated the server under TlsPolicy::dane, for the log.
+    std::string dane_authority() const { return connection_->dane_authority(); }
     // The TLS session (null without TLS): the peer's certificate chain, for DANE.
     SSL* native_tls() { return connection_->native_tls(); }
 

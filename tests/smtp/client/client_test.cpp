@@ -722,7 +722,8 @@ TEST_F(ClientTest, OptionsThatCannotWorkAreRefusedUpFront) {
     bad_name.helo_name = "bad name\r\nRSET";
     auto no_name = options(TlsPolicy::required_verified);
     no_name.tls_server_name.clear();
-    for (const auto& o : {bad_name, no_name}) {
+    auto no_tlsa = options(TlsPolicy::dane);  // DANE without records would check nothing
+    for (const auto& o : {bad_name, no_name, no_tlsa}) {
         auto e = run_client(io, [&]() -> asio::awaitable<void> {
             co_await SmtpClient::connect(io.get_executor(), never_used, o);
         });
