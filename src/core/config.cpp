@@ -443,6 +443,34 @@ void read_log(const toml::table& t, LogConfig& c, const std::string& source) {
     r.finish();
 }
 
+void read_mailauth(const toml::table& t, MailAuthConfig& c, const std::string& source) {
+    TableReader r(t, "mailauth", source);
+    r.field("authserv_id", [&](auto& n) { c.authserv_id = r.string(n); });
+    r.field("spf", [&](auto& n) { c.spf = r.boolean(n); });
+    r.field("dkim", [&](auto& n) { c.dkim = r.boolean(n); });
+    r.field("arc", [&](auto& n) { c.arc = r.boolean(n); });
+    r.field("dmarc", [&](auto& n) { c.dmarc = r.boolean(n); });
+    r.field("dmarc_reject", [&](auto& n) { c.dmarc_reject = r.boolean(n); });
+    r.field("dmarc_quarantine", [&](auto& n) { c.dmarc_quarantine = r.boolean(n); });
+    r.field("dkim_sign", [&](auto& n) { c.dkim_sign = r.boolean(n); });
+    r.finish();
+}
+
+void read_reports(const toml::table& t, ReportsConfig& c, const std::string& source) {
+    TableReader r(t, "reports", source);
+    r.field("dmarc", [&](auto& n) { c.dmarc = r.boolean(n); });
+    r.field("tls", [&](auto& n) { c.tls = r.boolean(n); });
+    r.field("org_name", [&](auto& n) { c.org_name = r.string(n); });
+    r.field("from", [&](auto& n) {
+        c.from = r.string(n);
+        auto at = c.from.find('@');
+        if (!c.from.empty() && (at == std::string::npos || at == 0 || at + 1 == c.from.size())) {
+            r.fail("must be an address, local@domain");
+        }
+    });
+    r.finish();
+}
+
 void read_demo(const toml::table& t, DemoConfig& c, const std::string& source) {
     TableReader r(t, "demo", source);
     r.field("enabled", [&](auto& n) { c.enabled = r.boolean(n); });
@@ -525,6 +553,11 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
     r.field("log", [&](auto& n) { read_log(table_of(n, "log", source), config.log, source); });
     r.field("mta_sts",
             [&](auto& n) { read_mta_sts(table_of(n, "mta_sts", source), config.mta_sts, source); });
+    r.field("mailauth", [&](auto& n) {
+        read_mailauth(table_of(n, "mailauth", source), config.mailauth, source);
+    });
+    r.field("reports",
+            [&](auto& n) { read_reports(table_of(n, "reports", source), config.reports, source); });
     r.field("demo", [&](auto& n) { read_demo(table_of(n, "demo", source), config.demo, source); });
     r.finish();
     check_listeners_distinct(config, source);

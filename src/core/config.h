@@ -84,7 +84,7 @@ struct RelayConfig {
     int port = 587;
     std::string username;
     std::filesystem::path password_file;  // the password, so that the config file holds none
-    std::filesystem::path ca_file;  // empty: the system's CA store verifies the relay
+    std::filesystem::path ca_file;        // empty: the system's CA store verifies the relay
 };
 
 // The resolver of the outbound queue and of mail authentication (libunbound).
@@ -113,6 +113,27 @@ struct MtaStsConfig {
     std::chrono::milliseconds max_age = std::chrono::hours(24 * 7);
 };
 
+// Inbound mail authentication (SPF RFC 7208, DKIM RFC 6376, ARC RFC 8617, DMARC RFC 7489) on the
+// `smtp` listener, and DKIM signing of what authenticated users submit.
+struct MailAuthConfig {
+    std::string authserv_id;  // empty: server.hostname (RFC 8601 §2.5)
+    bool spf = true;
+    bool dkim = true;
+    bool arc = true;
+    bool dmarc = true;
+    bool dmarc_reject = true;      // p=reject failures are refused with 550 5.7.1
+    bool dmarc_quarantine = true;  // p=quarantine failures are delivered to Junk
+    bool dkim_sign = true;         // submissions are signed with their From domain's keys
+};
+
+// The daily aggregate reports Sealbox sends: DMARC (RFC 7489 §7.2) and TLS-RPT (RFC 8460).
+struct ReportsConfig {
+    bool dmarc = true;
+    bool tls = true;
+    std::string org_name;  // empty: server.hostname
+    std::string from;      // the reports' From and envelope sender; empty: postmaster@hostname
+};
+
 struct DemoConfig {
     bool enabled = false;
     std::string domain = "example.test";
@@ -132,6 +153,8 @@ struct Config {
     DnsConfig dns;
     LogConfig log;
     MtaStsConfig mta_sts;
+    MailAuthConfig mailauth;
+    ReportsConfig reports;
     DemoConfig demo;
 };
 

@@ -28,6 +28,7 @@
 #include "queue/queue_store.h"
 #include "server/demo_account.h"
 #include "server/imap_mail_service.h"
+#include "server/inbound_checks.h"
 #include "server/mta_sts_listener.h"
 #include "server/pop3_mail_service.h"
 #include "server/self_signed_cert.h"
@@ -138,6 +139,19 @@ std::string read_password_file(const std::filesystem::path& path) {
     return line;
 }
 
+InboundCheckOptions inbound_check_options(const Config& config) {
+    const MailAuthConfig& c = config.mailauth;
+    InboundCheckOptions o;
+    o.authserv_id = c.authserv_id.empty() ? config.server.hostname : c.authserv_id;
+    o.hostname = config.server.hostname;
+    o.spf = c.spf;
+    o.dkim = c.dkim;
+    o.dmarc = c.dmarc;
+    o.dmarc_reject = c.dmarc_reject;
+    o.dmarc_quarantine = c.dmarc_quarantine;
+    return o;
+}
+
 queue::AgentOptions agent_options(const Config& config) {
     queue::AgentOptions o;
     o.hostname = config.server.hostname;
@@ -201,8 +215,14 @@ int serve(const Config& config, store::MailStore& store) {
     queue::DeliveryAgent agent(io, workers, *queue, resolver, report_sink(store),
                                std::move(outbound));
     net::RateLimit submissions(config.submission.messages_per_hour, std::chrono::hours(1));
+    auto dkim_keys = mailauth::dkim_keys::open_key_store(config, true);
     StoreMailService mail(
-        store, *queue, [&agent] { agent.wake(); }, submissions);
+        store, *queue, [&agent] { agent.wake(); }, submissions,
+        config.mailauth.dkim_sign ? dkim_keys.get() : nullptr);
+    mailauth::ResolverLookup mailauth_dns(resolver);
+    InboundAuthentication inbound(mailauth_dns, workers,
+                                  mailauth::dmarc::PublicSuffixList::system(),
+                                  inbound_check_options(config));
     StoreMaildropService maildrops(store);
     StoreImapService imap_mail(store);
 
@@ -263,7 +283,8 @@ int serve(const Config& config, store::MailStore& store) {
         net::ListenerSpec spec{name, listener, *mode == smtp::Mode::submissions,
                                smtp::busy_reply()};
         // STARTTLS is offered on every plain SMTP port, LMTP included (RFC 2033 allows it).
-        smtp::SessionServices services{mail, workers, throttle, tls};
+        smtp::SessionServices services{mail, workers, throttle, tls,
+                                       *mode == smtp::Mode::smtp ? &inbound : nullptr};
         listeners.push_back(std::make_unique<net::Listener>(
             io, std::move(spec), tls,
             smtp::session_handler(smtp_session_config(config, name, *mode), services)));

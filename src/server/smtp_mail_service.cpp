@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "mailauth/dkim_keys/domain_signer.h"
+
 namespace sealbox::server {
 
 using smtp::DeliveryOutcome;
@@ -79,12 +81,13 @@ bool StoreMailService::may_send_as(std::string_view account, const MailAddress& 
 }
 
 std::vector<DeliveryOutcome> StoreMailService::deliver(std::string_view message,
-                                                       const std::vector<std::string>& accounts) {
+                                                       const std::vector<std::string>& accounts,
+                                                       std::string_view folder) {
     using Failure = DeliveryOutcome::Failure;
     const bool too_big =
         message.size() > static_cast<std::uint64_t>(store_.options().max_message_bytes);
     std::vector<DeliveryOutcome> outcomes;
-    for (const auto& result : store_.deliver(message, accounts)) {
+    for (const auto& result : store_.deliver(message, accounts, folder)) {
         DeliveryOutcome outcome{result.account, Failure::none};
         if (!result.delivered) {
             spdlog::warn("delivery to {} failed: {}", result.account, result.message);
@@ -135,6 +138,13 @@ void StoreMailService::enqueue(const smtp::OutboundMessage& message, std::string
     queue_.enqueue(envelope, recipients, content, std::time(nullptr));
     spdlog::info("message {} queued for {} recipient(s)", message.id, recipients.size());
     queued_();
+}
+
+std::string StoreMailService::dkim_signature(std::string_view message, std::string_view domain) {
+    if (!dkim_keys_) {
+        return {};
+    }
+    return mailauth::dkim_keys::sign_for_domain(*dkim_keys_, message, domain, std::time(nullptr));
 }
 
 bool StoreMailService::may_submit_now(std::string_view account) {

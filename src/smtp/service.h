@@ -75,12 +75,18 @@ class MailService {
     // sub-address) that reaches it.
     virtual bool may_send_as(std::string_view account, const MailAddress& address) = 0;
 
-    // One copy per distinct account, each durable before this returns; one outcome per copy.
+    // One copy per distinct account into its mailbox `folder` (INBOX when it has none by that
+    // name), each durable before this returns; one outcome per copy.
     virtual std::vector<DeliveryOutcome> deliver(std::string_view message,
-                                                 const std::vector<std::string>& accounts) = 0;
+                                                 const std::vector<std::string>& accounts,
+                                                 std::string_view folder) = 0;
 
     // Puts a message in the outbound queue; durable when it returns. Throws sealbox::Error.
     virtual void enqueue(const OutboundMessage& message, std::string_view content) = 0;
+
+    // The DKIM-Signature fields (RFC 6376) to prepend to a message submitted with an author at
+    // `domain`, signed with that domain's keys; empty when it has none.
+    virtual std::string dkim_signature(std::string_view message, std::string_view domain) = 0;
 
     // Counts one message submitted by `account`; false when that would exceed its hourly limit
     // (RFC 6409 §6.2 lets a submission server enforce such a policy).

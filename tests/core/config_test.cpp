@@ -100,8 +100,9 @@ TEST(Config, ErrorsNameTheFileLineAndKey) {
               "test.toml:2: listeners.imap.port: 70000 is out of range 1..65535");
     EXPECT_EQ(config_error("[accounts]\n\ndefault_quota = \"12Q\"\n").substr(0, 36),
               "test.toml:3: accounts.default_quota:");
-    EXPECT_NE(config_error("[listeners.imap4]\nport = 1\n").find("listeners.imap4: unknown listener"),
-              std::string::npos);
+    EXPECT_NE(
+        config_error("[listeners.imap4]\nport = 1\n").find("listeners.imap4: unknown listener"),
+        std::string::npos);
     EXPECT_NE(config_error("[log]\nlevel = 3\n").find("log.level: expected a string"),
               std::string::npos);
     EXPECT_NE(config_error("server = 1\n").find("test.toml:1: server: expected a table"),
@@ -252,10 +253,17 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
         }
         std::string value = "1";
         if (key == "hostname" || key == "data_dir" || key == "address" || key == "account" ||
-            key == "domain" || key == "file" || key == "key_file" || key == "host") {
+            key == "domain" || key == "file" || key == "key_file" || key == "host" ||
+            key == "org_name") {
             value = "\"x\"";
-        } else if (key == "enabled" || key == "require_tls" || key == "dane" || key == "mta_sts") {
+        } else if (key == "enabled" || key == "require_tls" || key == "dane" || key == "mta_sts" ||
+                   (section == "mailauth" && key != "authserv_id") ||
+                   (section == "reports" && (key == "dmarc" || key == "tls"))) {
             value = "true";
+        } else if (key == "from") {
+            value = "\"reports@example.test\"";
+        } else if (key == "authserv_id") {
+            value = "\"mx.example.test\"";
         } else if (key == "min_version") {
             value = "\"1.3\"";
         } else if (key == "mode") {

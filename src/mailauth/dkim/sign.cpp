@@ -39,7 +39,8 @@ class FoldedWriter {
         : out_(std::string(name) + ":"), column_(out_.size()) {}
 
     void word(std::string_view text, bool space_before) {
-        if (column_ + (space_before ? 1 : 0) + text.size() > max_line && column_ > 1) {
+        bool too_long = column_ + (space_before ? 1 : 0) + text.size() > max_line;
+        if ((too_long || break_next_) && column_ > 1) {
             out_ += "\r\n ";
             column_ = 1;
         } else if (space_before) {
@@ -48,7 +49,11 @@ class FoldedWriter {
         }
         out_ += text;
         column_ += text.size();
+        break_next_ = false;
     }
+
+    // The next word starts a line of its own.
+    void break_line() { break_next_ = true; }
 
     // A value that may break anywhere (base64): fills each line up to the limit.
     void filler(std::string_view text) {
@@ -69,17 +74,19 @@ class FoldedWriter {
   private:
     std::string out_;
     std::size_t column_;
+    bool break_next_ = false;
 };
 
-// "name=value;" as words, the value broken after each ":" (h= lists).
-void write_tag(FoldedWriter& writer, std::string_view name, std::string_view value) {
+// "name=value;" as words, the value broken after each ":" (h= lists); the last tag of the field
+// has no ";".
+void write_tag(FoldedWriter& writer, std::string_view name, std::string_view value, bool last) {
     std::string first = std::string(name) + "=";
     bool space_before = true;
     while (true) {
         auto colon = value.find(':');
         auto piece = value.substr(0, colon == std::string_view::npos ? value.npos : colon + 1);
         value.remove_prefix(piece.size());
-        std::string word = first + std::string(piece) + (value.empty() ? ";" : "");
+        std::string word = first + std::string(piece) + (value.empty() && !last ? ";" : "");
         writer.word(word, space_before);
         first.clear();
         space_before = false;
@@ -116,16 +123,29 @@ std::string write_signed_field(std::string_view name,
                                const std::vector<std::pair<std::string, std::string>>& tags,
                                const std::vector<const HeaderField*>& selected, Canon header_canon,
                                const SigningKey& key) {
-    FoldedWriter writer(name);
-    for (const auto& [tag, value] : tags) {
-        write_tag(writer, tag, value);
-    }
-    writer.word("b=", true);
+    auto b_tag = std::ranges::find_if(tags, [](const auto& tag) { return tag.first == "b"; });
+    auto write = [&](std::string_view signature) {
+        FoldedWriter writer(name);
+        for (auto tag = tags.begin(); tag != tags.end(); ++tag) {
+            bool last = tag + 1 == tags.end() && b_tag != tags.end();
+            if (tag != b_tag) {
+                write_tag(writer, tag->first, tag->second, last);
+                continue;
+            }
+            // On a line of its own, so that where the other tags fold does not depend on it.
+            writer.break_line();
+            writer.word("b=" + std::string(signature) + (last ? "" : ";"), true);
+            writer.break_line();
+        }
+        if (b_tag == tags.end()) {
+            writer.word("b=", true);
+            writer.filler(signature);
+        }
+        return writer.text();
+    };
     // §3.7: the field is hashed as it will be sent, with b= empty.
-    std::string field = writer.text();
-    auto digest = hash_headers(selected, field + "\r\n", header_canon);
-    writer.filler(base64_encode(key.sign(digest)));
-    return writer.text() + "\r\n";
+    auto digest = hash_headers(selected, write("") + "\r\n", header_canon);
+    return write(base64_encode(key.sign(digest))) + "\r\n";
 }
 
 std::string sign(const Message& message, const SigningKey& key, const SignOptions& options) {

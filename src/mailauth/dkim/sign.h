@@ -29,7 +29,9 @@ std::vector<std::string> headers_to_sign(const std::vector<HeaderField>& headers
 // The signing step DKIM and ARC share (RFC 6376 §3.7, RFC 8617 §5.1): writes the field
 // `name: tag=value; ...; b=<signature>` folded at 78 columns, where the signature covers the
 // `selected` fields and the field itself (with b= empty) under `header_canon`. Values may fold
-// after a ":". Returns the field with its CRLF.
+// after a ":". Where `tags` holds a "b" entry (its value unused), the signature is written there
+// instead, unbroken on a line of its own: ARC writes its tags in a fixed order with b= among them
+// (RFC 8617 §5.1). Returns the field with its CRLF.
 std::string write_signed_field(std::string_view name,
                                const std::vector<std::pair<std::string, std::string>>& tags,
                                const std::vector<const HeaderField*>& selected, Canon header_canon,

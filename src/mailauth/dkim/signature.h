@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mailauth/dkim/canonicalization.h"
+#include "mailauth/tag_list.h"
 
 namespace sealbox::mailauth::dkim {
 
@@ -43,5 +44,11 @@ struct SignatureParse {
 
 // `value` is the field's value: everything after "DKIM-Signature:", folds included.
 SignatureParse parse_signature(std::string_view value);
+
+// The tags DKIM-Signature shares with ARC-Message-Signature, which has "the same syntax and
+// semantics" but for v= and i= (RFC 8617 §4.1.2): a, b, bh, c, d, h, l, q, s, t, x and z. Fills
+// `sig` (identity as "@" + d=) and returns an empty string, or returns why the tags are not a
+// signature. Empty names in h= are passed over (parse_signature refuses them).
+std::string parse_shared_tags(const TagList& tags, Signature& sig);
 
 }  // namespace sealbox::mailauth::dkim

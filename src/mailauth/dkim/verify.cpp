@@ -134,8 +134,9 @@ FieldCheck check_signature_field(const HeaderField& field, const VerifyOptions& 
     return check;
 }
 
-void check_with_key(const Message& message, const HeaderField& field, const Signature& signature,
-                    const dns::TxtAnswer& key_answer, SignatureResult& result) {
+std::optional<PublicKey> key_from_answer(const Signature& signature,
+                                         const dns::TxtAnswer& key_answer,
+                                         SignatureResult& result) {
     // §6.1.2 steps 2-3: a query that fails is TEMPFAIL; no key is PERMFAIL.
     switch (key_answer.status) {
         case dns::Status::ok:
@@ -143,53 +144,62 @@ void check_with_key(const Message& message, const HeaderField& field, const Sign
         case dns::Status::nxdomain:
         case dns::Status::nodata:
             decide(result, Result::permerror, "no key for signature");
-            return;
+            return std::nullopt;
         case dns::Status::temporary:
         case dns::Status::bogus:
             decide(result, Result::temperror, "key unavailable: " + key_answer.detail);
-            return;
+            return std::nullopt;
     }
     auto parsed = pick_key_record(key_answer.records);
     if (!parsed.record) {
         decide(result, Result::permerror, "key syntax error: " + parsed.error);
-        return;
+        return std::nullopt;
     }
     const auto& record = *parsed.record;
     result.testing = record.testing;
     if (record.public_key.empty()) {
         decide(result, Result::permerror, "key revoked");  // §3.6.1 p=, §6.1.2 step 6
-        return;
+        return std::nullopt;
     }
     auto wanted =
         signature.algorithm == Algorithm::ed25519_sha256 ? KeyType::ed25519 : KeyType::rsa;
     if (record.key_type != wanted) {
         decide(result, Result::permerror, "inappropriate key algorithm");  // §6.1.2 step 8
-        return;
+        return std::nullopt;
     }
     if (!record.allows_hash("sha256")) {
         decide(result, Result::permerror, "inappropriate hash algorithm");  // §6.1.2 step 7
-        return;
+        return std::nullopt;
     }
     if (!record.for_email) {
         decide(result, Result::permerror, "key is not for email (s=)");  // §3.6.1 s=
-        return;
+        return std::nullopt;
     }
     // §3.6.1 t=s: "the "i=" domain MUST NOT be a subdomain of "d="".
     if (record.strict_identity &&
         !smtp::chars::iequals(signature.identity_domain(), signature.domain)) {
         decide(result, Result::permerror, "key forbids subdomains in i= (t=s)");
-        return;
+        return std::nullopt;
     }
     std::string error;
     auto key = PublicKey::from_record(record.key_type, record.public_key, error);
     if (!key) {
         decide(result, Result::permerror, "key syntax error: " + error);
-        return;
+        return std::nullopt;
     }
     result.key_bits = key->bits();
     if (key->type() == KeyType::rsa && (key->bits() < min_rsa_bits || key->bits() > max_rsa_bits)) {
         decide(result, Result::permerror,
                "RSA key of " + std::to_string(key->bits()) + " bits (RFC 8301 §3.2)");
+        return std::nullopt;
+    }
+    return key;
+}
+
+void check_with_key(const Message& message, const HeaderField& field, const Signature& signature,
+                    const dns::TxtAnswer& key_answer, SignatureResult& result) {
+    auto key = key_from_answer(signature, key_answer, result);
+    if (!key) {
         return;
     }
 
@@ -217,7 +227,8 @@ void check_with_key(const Message& message, const HeaderField& field, const Sign
 }
 
 boost::asio::awaitable<std::vector<SignatureResult>> verify(const Message& message, DnsLookup& dns,
-                                                            VerifyOptions options) {
+                                                            VerifyOptions options,
+                                                            KeyCheckRunner run) {
     std::vector<SignatureResult> results;
     for (const auto& field : message.headers) {
         if (!is_signature_field(field)) {
@@ -234,7 +245,14 @@ boost::asio::awaitable<std::vector<SignatureResult>> verify(const Message& messa
         auto check = check_signature_field(field, options);
         if (check.signature) {
             auto answer = co_await dns.txt(key_record_name(*check.signature));
-            check_with_key(message, field, *check.signature, answer, check.result);
+            auto step = [&] {
+                check_with_key(message, field, *check.signature, answer, check.result);
+            };
+            if (run) {
+                co_await run(step);
+            } else {
+                step();
+            }
         }
         results.push_back(std::move(check.result));
     }

@@ -5,12 +5,14 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "dns/records.h"
+#include "mailauth/dkim/keys.h"
 #include "mailauth/dkim/message.h"
 #include "mailauth/dkim/signature.h"
 #include "mailauth/dns_lookup.h"
@@ -58,14 +60,27 @@ FieldCheck check_signature_field(const HeaderField& field, const VerifyOptions& 
 // The name of the key record (§3.6.2.1): "<s>._domainkey.<d>".
 std::string key_record_name(const Signature& signature);
 
+// Step 2 alone, pure (§6.1.2): the public key the answer to the key query holds for `signature`,
+// once the record passed its checks (key type, hash, service, t=s, RSA size); nullopt with
+// `result` decided when there is none. ARC-Seal verification (RFC 8617 §5.2), which has no body
+// to hash, uses it.
+std::optional<PublicKey> key_from_answer(const Signature& signature,
+                                         const dns::TxtAnswer& key_answer, SignatureResult& result);
+
 // Steps 2 and 3, pure (§6.1.2, §6.1.3): the answer to the key query, then the body and header
 // hashes and the signature itself. Fills in `result`. `field` is the element of
 // message.headers being verified.
 void check_with_key(const Message& message, const HeaderField& field, const Signature& signature,
                     const dns::TxtAnswer& key_answer, SignatureResult& result);
 
+// Runs the CPU-bound step of one signature (check_with_key: the body and header hashes and the
+// signature itself); the server passes one that runs it on its worker pool, off the I/O thread.
+// Empty: in place.
+using KeyCheckRunner = std::function<boost::asio::awaitable<void>(std::function<void()>)>;
+
 // Every DKIM-Signature field, top to bottom, one result each. `message` must outlive the wait.
 boost::asio::awaitable<std::vector<SignatureResult>> verify(const Message& message, DnsLookup& dns,
-                                                            VerifyOptions options);
+                                                            VerifyOptions options,
+                                                            KeyCheckRunner run = {});
 
 }  // namespace sealbox::mailauth::dkim

@@ -95,6 +95,7 @@ Verdict evaluate(const PolicyLookup& lookup, const AuthenticatedIdentifiers& ide
             break;
     }
     const Record& record = *lookup.record;
+    verdict.record = record;
 
     // §4.2: DMARC passes when SPF or DKIM passes for an identifier aligned with the From domain.
     verdict.spf_aligned =

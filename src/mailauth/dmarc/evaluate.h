@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,8 @@ struct Verdict {
     Policy requested = Policy::none;
     Policy disposition = Policy::none;
     bool sampled_out = false;
-    std::string detail;  // for logs
+    std::optional<Record> record;  // the policy as found, for aggregate reports (§7.2)
+    std::string detail;            // for logs
 };
 
 // RFC 7489 §3.1: strict alignment wants the same name; relaxed the same organizational domain.

@@ -8,9 +8,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/base64.h"
 #include "net/blocking.h"
 #include "smtp/proto/chars.h"
-#include "core/base64.h"
 #include "smtp/session/session.h"
 
 namespace sealbox::smtp {

@@ -43,8 +43,7 @@ Reply failure_reply(DeliveryOutcome::Failure failure) {
 
 // RFC 6409 §6.2 lets a submission server refuse what the user may not send: every author named in
 // From: must be the user's own address or one of its aliases.
-asio::awaitable<std::optional<Reply>> Session::check_from_header(std::string_view message) {
-    FromField from = read_from_field(message);
+asio::awaitable<std::optional<Reply>> Session::check_from_header(const FromField& from) {
     switch (from.problem) {
         case FromField::Problem::missing:
             co_return Reply{550, "5.6.0", {"Message has no From: header field"}};
@@ -64,6 +63,21 @@ asio::awaitable<std::optional<Reply>> Session::check_from_header(std::string_vie
             co_return Reply{550, "5.7.1", {"From: address not owned by the authenticated user"}};
         }
     }
+    co_return std::nullopt;
+}
+
+// What the user submits leaves signed by the author's domain (RFC 6376 §1.1: the signer takes
+// responsibility for the message). The first author's domain signs: RFC 5322 §3.6.2 makes the
+// first mailbox of From the one Sender would otherwise name.
+asio::awaitable<std::optional<Reply>> Session::accept_submission(std::string& message) {
+    FromField from = read_from_field(message);
+    if (auto refusal = co_await check_from_header(from)) {
+        co_return refusal;
+    }
+    const std::string& domain = from.addresses.front().domain;
+    std::string signature = co_await net::run_blocking(
+        services_.workers, [&] { return services_.mail.dkim_signature(message, domain); });
+    message.insert(0, signature);
     co_return std::nullopt;
 }
 
@@ -111,9 +125,9 @@ asio::awaitable<void> Session::finish_message(std::string message) {
     if (account_) {
         std::optional<Reply> refusal;
         try {
-            refusal = co_await check_from_header(message);
+            refusal = co_await accept_submission(message);
         } catch (const std::exception& e) {
-            spdlog::error("{}: From: check for {}: {}", config_->name, client(), e.what());
+            spdlog::error("{}: submission from {}: {}", config_->name, client(), e.what());
             refusal = Reply{451, "4.3.0", {"Local error, try again later"}};
         }
         if (refusal) {
@@ -124,7 +138,35 @@ asio::awaitable<void> Session::finish_message(std::string message) {
     }
     const std::string id = new_message_id();
     message.insert(0, received(id));
+    OutboundMessage outbound = outbound_message(id);
 
+    std::string folder = "INBOX";
+    std::string forwarded_prefix;
+    if (checks_inbound()) {
+        auto verdict = co_await authenticate_inbound(std::move(message));
+        if (verdict.action == InboundVerdict::Action::reject) {
+            spdlog::info("{}: message {} from {} refused: {}", config_->name, id, client(),
+                         verdict.reason);
+            reply_per_recipient(Reply{550, "5.7.1", {verdict.reason}});
+            transaction_.reset();
+            co_return;
+        }
+        if (verdict.action == InboundVerdict::Action::junk) {
+            folder = "Junk";
+        }
+        message = std::move(verdict.message);
+        forwarded_prefix = std::move(verdict.forwarded_prefix);
+    }
+
+    co_await deliver_message(id, std::move(message), folder, outbound, forwarded_prefix);
+    transaction_.reset();
+}
+
+// The copies for the outbound queue first, then the local ones; replies once all are durable.
+asio::awaitable<void> Session::deliver_message(const std::string& id, std::string message,
+                                               const std::string& folder,
+                                               const OutboundMessage& outbound,
+                                               const std::string& forwarded_prefix) {
     std::vector<std::string> accounts;
     for (const auto& recipient : transaction_->recipients) {
         for (const auto& account : recipient.accounts) {
@@ -133,20 +175,21 @@ asio::awaitable<void> Session::finish_message(std::string message) {
             }
         }
     }
-    OutboundMessage outbound = outbound_message(id);
     Outcomes outcomes;
     bool queued = false;
     try {
         if (!outbound.recipients.empty()) {
+            std::string forwarded = forwarded_prefix + message;
             co_await net::run_blocking(services_.workers,
-                                       [&] { services_.mail.enqueue(outbound, message); });
+                                       [&] { services_.mail.enqueue(outbound, forwarded); });
             queued = true;
         }
         if (!accounts.empty()) {
             // RFC 5321 §4.4: Return-Path is added at final delivery, so only to the local copy.
             message.insert(0, return_path_field(transaction_->sender));
-            auto results = co_await net::run_blocking(
-                services_.workers, [&] { return services_.mail.deliver(message, accounts); });
+            auto results = co_await net::run_blocking(services_.workers, [&] {
+                return services_.mail.deliver(message, accounts, folder);
+            });
             for (auto& result : results) {
                 outcomes[result.account] = std::move(result);
             }
@@ -156,9 +199,7 @@ asio::awaitable<void> Session::finish_message(std::string message) {
         spdlog::error("{}: message {} from {}: delivery failed: {}", config_->name, id, client(),
                       e.what());
     }
-
     reply_to_delivery(id, outcomes, queued, message.size());
-    transaction_.reset();
 }
 
 // A recipient (an alias may reach several accounts and outside addresses) succeeds when any of

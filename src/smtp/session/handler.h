@@ -15,6 +15,7 @@
 #include "net/connection.h"
 #include "net/listener.h"
 #include "net/tls.h"
+#include "smtp/inbound_checks.h"
 #include "smtp/proto/data_reader.h"
 #include "smtp/service.h"
 
@@ -48,6 +49,8 @@ struct SessionServices {
     boost::asio::thread_pool& workers;  // every MailService call runs here
     net::AuthThrottle& throttle;
     std::shared_ptr<net::TlsContextProvider> tls;  // for STARTTLS; null: not offered
+    // Mail authentication of unauthenticated mail; null: none (submission, LMTP, or off).
+    InboundChecks* inbound = nullptr;
 };
 
 // Runs one session on an accepted (and, for implicit TLS, already secured) connection.

@@ -13,6 +13,7 @@
 #include "net/credentials.h"
 #include "smtp/proto/command.h"
 #include "smtp/proto/reply.h"
+#include "smtp/session/from_field.h"
 #include "smtp/session/handler.h"
 #include "smtp/session/transaction.h"
 
@@ -64,12 +65,21 @@ class Session {
 
     // deliver.cpp: what happens once a whole message is in
     boost::asio::awaitable<void> finish_message(std::string message);
-    boost::asio::awaitable<std::optional<Reply>> check_from_header(std::string_view message);
+    boost::asio::awaitable<std::optional<Reply>> accept_submission(std::string& message);
+    boost::asio::awaitable<std::optional<Reply>> check_from_header(const FromField& from);
+    boost::asio::awaitable<void> deliver_message(const std::string& id, std::string message,
+                                                 const std::string& folder,
+                                                 const OutboundMessage& outbound,
+                                                 const std::string& forwarded_prefix);
     std::string received(const std::string& id) const;
     OutboundMessage outbound_message(const std::string& id) const;
     using Outcomes = std::map<std::string, DeliveryOutcome, std::less<>>;
     void reply_to_delivery(const std::string& id, const Outcomes& outcomes, bool queued,
                            std::size_t size);
+
+    // inbound.cpp: mail authentication of what the MX receives
+    bool checks_inbound() const;
+    boost::asio::awaitable<InboundVerdict> authenticate_inbound(std::string message);
 
     // auth.cpp
     boost::asio::awaitable<void> on_auth(const Auth& auth);

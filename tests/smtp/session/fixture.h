@@ -40,6 +40,7 @@ class FakeMailService : public MailService {
     struct Delivery {
         std::string message;
         std::vector<std::string> accounts;
+        std::string folder;
     };
 
     RecipientCheck check_recipient(const MailAddress& address, std::uint64_t) override {
@@ -88,7 +89,8 @@ class FakeMailService : public MailService {
     }
 
     std::vector<DeliveryOutcome> deliver(std::string_view message,
-                                         const std::vector<std::string>& accounts) override {
+                                         const std::vector<std::string>& accounts,
+                                         std::string_view folder) override {
         std::lock_guard lock(mutex_);
         if (throw_on_deliver) {
             throw Error(ErrorCode::io, "disk full");
@@ -103,7 +105,7 @@ class FakeMailService : public MailService {
                 landed.push_back(account);
             }
         }
-        deliveries.push_back({std::string(message), landed});
+        deliveries.push_back({std::string(message), landed, std::string(folder)});
         return out;
     }
 
@@ -113,6 +115,15 @@ class FakeMailService : public MailService {
             throw Error(ErrorCode::io, "queue unavailable");
         }
         queue_.push_back({message, std::string(content)});
+    }
+
+    std::string dkim_signature(std::string_view, std::string_view domain) override {
+        std::lock_guard lock(mutex_);
+        if (throw_on_sign) {
+            throw Error(ErrorCode::corrupt, "key store unreadable");
+        }
+        signed_domains.push_back(std::string(domain));
+        return domain == "example.test" ? "DKIM-Signature: v=1; d=example.test\r\n" : "";
     }
 
     bool may_submit_now(std::string_view) override {
@@ -137,7 +148,9 @@ class FakeMailService : public MailService {
     std::atomic<bool> throw_on_check = false;
     std::atomic<bool> throw_on_deliver = false;
     std::atomic<bool> throw_on_enqueue = false;
-    int submissions_left = 1000;    // the hourly limit the fake enforces
+    std::atomic<bool> throw_on_sign = false;
+    std::vector<std::string> signed_domains;  // what dkim_signature was asked for
+    int submissions_left = 1000;              // the hourly limit the fake enforces
     std::set<std::string> failing;  // accounts whose delivery fails (mailbox full); set first
     int auth_calls = 0;
 
@@ -153,6 +166,30 @@ class FakeMailService : public MailService {
         {"team@example.test", {"alice@example.test", "bob@example.test"}},
         {"postmaster@mx.example.test", {"alice@example.test"}},
     };
+};
+
+// Marks each message it sees and answers with `action`; the checks themselves are tested in
+// tests/server.
+class FakeInboundChecks : public InboundChecks {
+  public:
+    asio::awaitable<InboundVerdict> check(InboundEnvelope envelope, std::string message) override {
+        std::lock_guard lock(mutex_);
+        envelopes.push_back(envelope);
+        InboundVerdict verdict;
+        verdict.action = action;
+        verdict.reason = "Rejected by DMARC policy of forged.test";
+        verdict.message = "Authentication-Results: mx.example.test; fake\r\n" + message;
+        if (!envelope.forwarding_domain.empty()) {
+            verdict.forwarded_prefix = "ARC-Seal: i=1; fake\r\n";
+        }
+        co_return verdict;
+    }
+
+    InboundVerdict::Action action = InboundVerdict::Action::deliver;
+    std::vector<InboundEnvelope> envelopes;
+
+  private:
+    std::mutex mutex_;
 };
 
 // A blocking SMTP client; replies come back whole, lines joined by "\n", CRLF removed.
@@ -251,7 +288,7 @@ class SessionTest : public ::testing::Test {
         config.max_line_length = static_cast<std::size_t>(listener.max_line_length);
         config.max_bad_commands = listener.max_bad_commands;
         net::ListenerSpec spec{"test", listener, mode == Mode::submissions, busy_reply()};
-        SessionServices services{mail, workers, throttle, tls};
+        SessionServices services{mail, workers, throttle, tls, inbound};
         this->listener =
             std::make_unique<net::Listener>(io, spec, tls, session_handler(config, services));
         this->listener->start();
@@ -284,6 +321,7 @@ class SessionTest : public ::testing::Test {
 
     testing::TempDir dir;
     FakeMailService mail;
+    InboundChecks* inbound = nullptr;  // set before start() to check inbound mail
     net::AuthThrottle throttle{
         net::AuthThrottleOptions{2, std::chrono::milliseconds(200), std::chrono::milliseconds(400),
                                  4, std::chrono::minutes(1), std::chrono::hours(1)}};

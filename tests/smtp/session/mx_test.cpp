@@ -133,8 +133,8 @@ TEST_F(MxTest, OtherCommands) {
 TEST_F(MxTest, MailParameters) {
     start(Mode::smtp, SessionConfig{.max_message_size = 100'000});
     Client c = ready();
-    EXPECT_THAT(c.cmd("EHLO x.example"), HasSubstr("250-SIZE 97952\n"));
-    EXPECT_EQ(c.cmd("MAIL FROM:<a@remote.test> SIZE=97953"),
+    EXPECT_THAT(c.cmd("EHLO x.example"), HasSubstr("250-SIZE 91808\n"));
+    EXPECT_EQ(c.cmd("MAIL FROM:<a@remote.test> SIZE=91809"),
               "552 5.3.4 Message size exceeds fixed maximum message size");
     EXPECT_EQ(c.cmd("MAIL FROM:<a@remote.test> BODY=BINARYMIME"),
               "555 5.5.4 BODY=BINARYMIME is not supported");

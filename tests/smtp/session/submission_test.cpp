@@ -114,6 +114,10 @@ TEST_F(SubmissionTest, SubmitsAsTheUser) {
     EXPECT_FALSE(q[0].message.recipients[0].orcpt);
     EXPECT_TRUE(q[0].message.recipients[0].notify->delay);
     EXPECT_THAT(q[0].content, Not(HasSubstr("Return-Path:")));
+    // Signed by the author's domain, below our Received field.
+    EXPECT_EQ(mail.signed_domains, std::vector<std::string>{"example.test"});
+    EXPECT_THAT(q[0].content, HasSubstr("\r\nDKIM-Signature: v=1; d=example.test\r\n"
+                                        "From: Alice <alice@example.test>\r\n"));
     EXPECT_EQ(c.cmd("AUTH PLAIN " + plain("alice@example.test", "alice-pw")),
               "503 5.5.1 Already authenticated");
 }
@@ -160,6 +164,32 @@ TEST_F(SubmissionTest, FromHeaderMustBeOwned) {
     EXPECT_THAT(c.cmd("From: (the boss)\r\n  Alice <ALICE@example.test>,\r\n "
                       "sales@example.test\r\n\r\nx\r\n."),
                 StartsWith("250"));
+}
+
+TEST_F(SubmissionTest, SubmissionIsNotCheckedAsInbound) {
+    FakeInboundChecks checks;
+    inbound = &checks;
+    start(Mode::submission);
+    Client c = logged_in();
+    EXPECT_THAT(c.cmd("MAIL FROM:<alice@example.test>"), StartsWith("250"));
+    EXPECT_THAT(c.cmd("RCPT TO:<bob@example.test>"), StartsWith("250"));
+    EXPECT_THAT(c.cmd("DATA"), StartsWith("354"));
+    EXPECT_THAT(c.cmd("From: alice@example.test\r\n\r\nx\r\n."), StartsWith("250"));
+    EXPECT_TRUE(checks.envelopes.empty());
+}
+
+// A message that would leave unsigned is refused for now, not sent: receivers enforcing the
+// domain's DMARC policy would refuse it anyway.
+TEST_F(SubmissionTest, SigningFailureIsTemporary) {
+    mail.throw_on_sign = true;
+    start(Mode::submission);
+    Client c = logged_in();
+    EXPECT_THAT(c.cmd("MAIL FROM:<alice@example.test>"), StartsWith("250"));
+    EXPECT_THAT(c.cmd("RCPT TO:<friend@elsewhere.test>"), StartsWith("250"));
+    EXPECT_THAT(c.cmd("DATA"), StartsWith("354"));
+    EXPECT_EQ(c.cmd("From: alice@example.test\r\n\r\nx\r\n."),
+              "451 4.3.0 Local error, try again later");
+    EXPECT_TRUE(mail.queued().empty());
 }
 
 TEST_F(SubmissionTest, AuthLoginAndItsErrors) {

@@ -1,0 +1,63 @@
+#pragma once
+// The mail authentication of inbound mail the MX session asks for (smtp::InboundChecks): SPF
+// (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489) and one Authentication-Results field (RFC 8601)
+// with their results, and the action the DMARC policy asks for. DNS through mailauth::DnsLookup;
+// the hashing and signature checks run on the worker pool, never on an I/O thread.
+
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <string>
+
+#include "mailauth/dmarc/evaluate.h"
+#include "mailauth/dmarc/public_suffix.h"
+#include "mailauth/dmarc/report.h"
+#include "mailauth/dns_lookup.h"
+#include "mailauth/spf/check_host.h"
+#include "smtp/inbound_checks.h"
+
+namespace sealbox::server {
+
+struct InboundCheckOptions {
+    std::string authserv_id;  // ours, in Authentication-Results (RFC 8601 §2.5)
+    std::string hostname;     // the SPF "r" macro (RFC 7208 §7.3)
+    bool spf = true;
+    bool dkim = true;
+    bool dmarc = true;
+    bool dmarc_reject = true;      // refuse p=reject failures
+    bool dmarc_quarantine = true;  // p=quarantine failures to Junk
+};
+
+// What SPF checked and found (RFC 7208 §2.3, §2.4).
+struct SpfCheck {
+    mailauth::spf::Outcome outcome;
+    bool helo_identity = false;  // the reverse-path was empty: the HELO identity was checked
+    std::string domain;          // the domain whose policy it was
+};
+
+// Every DMARC-evaluated message whose policy asks for aggregate reports (rua=), for the report
+// store. Called on an I/O thread: must not block.
+using DmarcRecorder =
+    std::function<void(mailauth::dmarc::PublishedPolicy, mailauth::dmarc::ReportRow)>;
+
+class InboundAuthentication final : public smtp::InboundChecks {
+  public:
+    InboundAuthentication(mailauth::DnsLookup& dns, boost::asio::thread_pool& workers,
+                          const mailauth::dmarc::PublicSuffixList& suffixes,
+                          InboundCheckOptions options, DmarcRecorder record_dmarc = {});
+
+    boost::asio::awaitable<smtp::InboundVerdict> check(smtp::InboundEnvelope envelope,
+                                                       std::string message) override;
+
+  private:
+    void record(const mailauth::dmarc::MessageVerdict& dmarc_verdict,
+                const mailauth::dmarc::AuthenticatedIdentifiers& identifiers, const SpfCheck& spf,
+                const smtp::InboundEnvelope& envelope, mailauth::dmarc::Policy applied);
+
+    mailauth::DnsLookup& dns_;
+    boost::asio::thread_pool& workers_;
+    const mailauth::dmarc::PublicSuffixList& suffixes_;
+    InboundCheckOptions options_;
+    DmarcRecorder record_dmarc_;
+};
+
+}  // namespace sealbox::server
