@@ -13,6 +13,8 @@ using asio::ip::tcp;
 namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
+// An emptied buffer larger than this is given back, so that an idle connection holds none.
+constexpr std::size_t kIdleCapacity = 256;
 // Consumed input is dropped from the front of the buffer once it is this large, so the buffer
 // never holds more than one read beyond what the session has not consumed yet.
 constexpr std::size_t kCompactAt = 64 * 1024;
@@ -23,11 +25,11 @@ constexpr std::size_t kInflateStep = 64 * 1024;
 }  // namespace
 
 Connection::Connection(tcp::socket socket, std::chrono::milliseconds idle_timeout)
-    : plain_(std::move(socket)), timer_(plain_->get_executor()), idle_timeout_(idle_timeout) {
+    : socket_(std::move(socket)), timer_(socket_.get_executor()), idle_timeout_(idle_timeout) {
     boost::system::error_code ec;
-    auto remote = plain_->remote_endpoint(ec);
+    auto remote = socket_.remote_endpoint(ec);
     remote_ip_ = ec ? "?" : remote.address().to_string();
-    auto local = plain_->local_endpoint(ec);
+    auto local = socket_.local_endpoint(ec);
     local_port_ = ec ? 0 : local.port();
     touch();
 }
@@ -52,10 +54,6 @@ asio::awaitable<void> Connection::watchdog() {
     }
 }
 
-tcp::socket& Connection::socket() {
-    return tls_ ? tls_->next_layer() : *plain_;
-}
-
 void Connection::close() {
     if (!open_) {
         return;
@@ -63,20 +61,22 @@ void Connection::close() {
     open_ = false;
     timer_.cancel();
     boost::system::error_code ec;
-    socket().shutdown(tcp::socket::shutdown_both, ec);
-    socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
 }
 
 asio::awaitable<bool> Connection::handshake(std::shared_ptr<asio::ssl::context> context) {
     buffer_.clear();
     start_ = 0;
     tls_context_ = std::move(context);
-    tls_.emplace(std::move(*plain_), *tls_context_);
-    plain_.reset();
     touch();
     boost::system::error_code ec;
-    co_await tls_->async_handshake(asio::ssl::stream_base::server,
-                                   asio::redirect_error(asio::use_awaitable, ec));
+    try {
+        tls_ = std::make_unique<ServerTls>(socket_, tls_context_->native_handle());
+        ec = co_await tls_->handshake();
+    } catch (const boost::system::system_error& e) {
+        ec = e.code();
+    }
     if (ec || !open_) {
         close();
         co_return false;
@@ -105,14 +105,22 @@ asio::awaitable<bool> Connection::fill() {
                 co_return true;
             }
         }
-        std::size_t old_size = buffer_.size();
-        buffer_.resize(old_size + kReadChunk);
-        auto space = asio::buffer(buffer_.data() + old_size, kReadChunk);
         boost::system::error_code ec;
-        std::size_t n = tls_ ? co_await tls_->async_read_some(
-                                   space, asio::redirect_error(asio::use_awaitable, ec))
-                             : co_await plain_->async_read_some(
-                                   space, asio::redirect_error(asio::use_awaitable, ec));
+        if (buffer_.empty()) {
+            // Idle until the client speaks, without a read buffer to hold meanwhile.
+            if (tls_) {
+                ec = co_await tls_->wait_readable();
+            } else {
+                co_await socket_.async_wait(tcp::socket::wait_read,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+            }
+        }
+        std::size_t old_size = buffer_.size();
+        std::size_t n = 0;
+        if (!ec) {
+            buffer_.resize(old_size + kReadChunk);
+            n = co_await read_some(buffer_.data() + old_size, kReadChunk, ec);
+        }
         buffer_.resize(old_size + n);
         if (ec || n == 0) {
             close();
@@ -127,6 +135,19 @@ asio::awaitable<bool> Connection::fill() {
     }
 }
 
+asio::awaitable<std::size_t> Connection::read_some(char* data, std::size_t size,
+                                                   boost::system::error_code& ec) {
+    // Awaited into a variable: gcc 12 miscompiles `co_return co_await`.
+    std::size_t n = 0;
+    if (tls_) {
+        n = co_await tls_->read_some(data, size, ec);
+    } else {
+        n = co_await socket_.async_read_some(asio::buffer(data, size),
+                                             asio::redirect_error(asio::use_awaitable, ec));
+    }
+    co_return n;
+}
+
 void Connection::start_compression() {
     deflate_ = std::make_unique<Deflate>();
     // Whatever the client sent after the command was sent compressed (RFC 4978 §3).
@@ -139,6 +160,9 @@ void Connection::consume(std::size_t n) {
     start_ = std::min(buffer_.size(), start_ + n);
     if (start_ == buffer_.size()) {
         buffer_.clear();
+        if (buffer_.capacity() > kIdleCapacity) {
+            buffer_.shrink_to_fit();
+        }
         start_ = 0;
     }
 }
@@ -187,27 +211,22 @@ asio::awaitable<void> Connection::write(std::string_view data) {
         data = compressed;
     }
     if (tls_) {
-        co_await asio::async_write(*tls_, asio::buffer(data), asio::use_awaitable);
+        co_await tls_->write(data);
     } else {
-        co_await asio::async_write(*plain_, asio::buffer(data), asio::use_awaitable);
+        co_await asio::async_write(socket_, asio::buffer(data), asio::use_awaitable);
     }
     touch();
 }
 
-// Asio offers native_handle() on non-const streams only; reading the version changes nothing.
-SSL* Connection::native_tls() const {
-    return const_cast<asio::ssl::stream<tcp::socket>&>(*tls_).native_handle();
-}
-
 std::string Connection::tls_version() const {
-    return tls_ ? SSL_get_version(native_tls()) : "";
+    return tls_ ? SSL_get_version(tls_->native()) : "";
 }
 
 std::string Connection::tls_cipher() const {
     if (!tls_) {
         return "";
     }
-    const char* name = SSL_get_cipher_name(native_tls());
+    const char* name = SSL_get_cipher_name(tls_->native());
     return name ? name : "";
 }
 

@@ -6,7 +6,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
@@ -15,6 +14,7 @@
 #include <string_view>
 
 #include "net/deflate.h"
+#include "net/server_tls.h"
 
 namespace sealbox::net {
 
@@ -59,7 +59,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void start_compression();
     bool compressed() const { return deflate_ != nullptr; }
 
-    bool is_tls() const { return tls_.has_value(); }
+    bool is_tls() const { return tls_ != nullptr; }
     std::string tls_version() const;  // "TLSv1.3", or empty
     std::string tls_cipher() const;
     const std::string& remote_ip() const { return remote_ip_; }
@@ -69,12 +69,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   private:
     boost::asio::awaitable<void> watchdog();
     void touch() { deadline_ = std::chrono::steady_clock::now() + idle_timeout_; }
-    boost::asio::ip::tcp::socket& socket();
-    SSL* native_tls() const;
+    boost::asio::awaitable<std::size_t> read_some(char* data, std::size_t size,
+                                                  boost::system::error_code& ec);
 
     std::shared_ptr<boost::asio::ssl::context> tls_context_;  // declared first: outlives tls_
-    std::optional<boost::asio::ip::tcp::socket> plain_;
-    std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
+    boost::asio::ip::tcp::socket socket_;
+    std::unique_ptr<ServerTls> tls_;
     boost::asio::steady_timer timer_;
     std::chrono::milliseconds idle_timeout_;
     std::chrono::steady_clock::time_point deadline_;

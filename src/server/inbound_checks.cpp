@@ -5,7 +5,10 @@
 #include <ctime>
 
 #include "core/address.h"
+#include "mailauth/arc/seal.h"
+#include "mailauth/arc/validate.h"
 #include "mailauth/auth_results.h"
+#include "mailauth/dkim/sign.h"
 #include "mailauth/dkim/verify.h"
 #include "mailauth/dmarc/evaluate.h"
 #include "mailauth/spf/check_host.h"
@@ -144,8 +147,7 @@ asio::awaitable<SpfCheck> check_spf(DnsLookup& dns, const smtp::InboundEnvelope&
 // an I/O thread for as long as SHA-256 takes over it.
 asio::awaitable<std::vector<dkim::SignatureResult>> check_dkim(DnsLookup& dns,
                                                                asio::thread_pool& workers,
-                                                               const std::string& message) {
-    auto parsed = co_await net::run_blocking(workers, [&] { return dkim::parse_message(message); });
+                                                               const dkim::Message& parsed) {
     dkim::VerifyOptions options;
     options.now = std::time(nullptr);
     auto on_workers = [&workers](std::function<void()> step) {
@@ -171,6 +173,53 @@ void apply_dmarc_policy(const dmarc::MessageVerdict& dmarc_verdict,
     }
 }
 
+// The resinfo of our Authentication-Results field on one line, as the ARC-Authentication-Results
+// field carries it (RFC 8617 §4.1.1).
+std::string results_text(std::string_view field) {
+    auto semicolon = field.find(';');
+    std::string text;
+    for (char c :
+         field.substr(semicolon == std::string_view::npos ? field.size() : semicolon + 1)) {
+        if (c == '\r' || c == '\n' || c == '\t') {
+            c = ' ';
+        }
+        if (c != ' ' || (!text.empty() && text.back() != ' ')) {
+            text += c;
+        }
+    }
+    while (!text.empty() && text.back() == ' ') {
+        text.pop_back();
+    }
+    return text;
+}
+
+// RFC 8617 §5.1: the ARC Set a forwarder adds, signed with the RSA key of the alias's domain (the
+// only algorithm §4.1.2 defines for ARC). Empty when that domain has no key.
+std::string seal_forwarded(dkim_keys::KeyStore& keys, const std::string& domain,
+                           const std::string& message, arc::ChainStatus cv,
+                           const std::string& authserv_id, const std::string& results) {
+    for (auto& active : keys.active_keys(domain)) {
+        if (active.key.type() != dkim::KeyType::rsa) {
+            continue;
+        }
+        auto parsed = dkim::parse_message(message);
+        arc::SealOptions options;
+        options.cv = cv;
+        options.authserv_id = authserv_id;
+        options.results = results;
+        options.domain = domain;
+        options.selector = active.selector;
+        options.timestamp = std::time(nullptr);
+        options.headers = dkim::headers_to_sign(parsed.headers);
+        std::string fields;
+        for (const auto& field : arc::seal(parsed, options, active.key)) {
+            fields += field;
+        }
+        return fields;
+    }
+    return {};
+}
+
 dmarc::Policy applied_policy(InboundVerdict::Action action) {
     switch (action) {
         case InboundVerdict::Action::reject:
@@ -189,11 +238,13 @@ InboundAuthentication::InboundAuthentication(mailauth::DnsLookup& dns,
                                              boost::asio::thread_pool& workers,
                                              const dmarc::PublicSuffixList& suffixes,
                                              InboundCheckOptions options,
+                                             dkim_keys::KeyStore* dkim_keys,
                                              DmarcRecorder record_dmarc)
     : dns_(dns),
       workers_(workers),
       suffixes_(suffixes),
       options_(std::move(options)),
+      dkim_keys_(dkim_keys),
       record_dmarc_(std::move(record_dmarc)) {}
 
 asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelope envelope,
@@ -209,8 +260,10 @@ asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelo
         // RFC 7489 §3.1.2: the MAIL FROM domain, or the HELO identity for the null path.
         identifiers.spf = {dmarc_input(spf.outcome.result), spf.domain};
     }
+    auto parsed =
+        co_await net::run_blocking(workers_, [&] { return dkim::parse_message(message); });
     if (options_.dkim) {
-        auto signatures = co_await check_dkim(dns_, workers_, message);
+        auto signatures = co_await check_dkim(dns_, workers_, parsed);
         if (signatures.empty()) {
             results.push_back({"dkim", "none", "", {}});
         }
@@ -219,38 +272,62 @@ asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelo
             identifiers.dkim.push_back({dmarc_input(s.result), s.domain});
         }
     }
+    arc::Validation chain;
+    if (options_.arc) {
+        chain = co_await arc::validate(parsed, dns_);
+        results.push_back(arc::method_result(chain, ec ? std::nullopt : std::optional(ip)));
+    }
 
     InboundVerdict verdict;
     if (options_.dmarc) {
-        smtp::FromField from = smtp::read_from_field(message);
-        if (from.problem == smtp::FromField::Problem::several) {
-            // Readers would show one author and DMARC could check the other (RFC 7489 §6.6.1
-            // leaves such messages to the receiver).
-            verdict.action = InboundVerdict::Action::reject;
-            verdict.reason = "Message has more than one From: header field";
+        co_await check_dmarc(envelope, message, spf, identifiers, results, verdict);
+        if (verdict.action == InboundVerdict::Action::reject) {
             co_return verdict;
         }
-        std::vector<std::string> from_domains;
-        for (const auto& address : from.addresses) {
-            from_domains.push_back(address.domain);
-        }
-        auto dmarc_verdict =
-            co_await dmarc::check_message(dns_, suffixes_, std::move(from_domains), identifiers);
-        if (dmarc_verdict.verdicts.empty()) {
-            results.push_back({"dmarc", "none", "", {}});
-        }
-        for (const auto& v : dmarc_verdict.verdicts) {
-            results.push_back(dmarc::method_result(v));
-        }
-        apply_dmarc_policy(dmarc_verdict, options_, verdict);
-        record(dmarc_verdict, identifiers, spf, envelope, applied_policy(verdict.action));
     }
-    if (verdict.action == InboundVerdict::Action::reject) {
-        co_return verdict;
+    std::string field = format_authentication_results(options_.authserv_id, results);
+    verdict.message = field + without_own_results(std::move(message), options_.authserv_id);
+    if (!envelope.forwarding_domain.empty() && options_.arc && dkim_keys_) {
+        try {
+            verdict.forwarded_prefix = co_await net::run_blocking(workers_, [&] {
+                return seal_forwarded(*dkim_keys_, envelope.forwarding_domain, verdict.message,
+                                      chain.result, options_.authserv_id, results_text(field));
+            });
+        } catch (const std::exception& e) {
+            // Forwarded unsealed: the far end sees what it would have seen without ARC.
+            spdlog::warn("ARC seal for {}: {}", envelope.forwarding_domain, e.what());
+        }
     }
-    verdict.message = format_authentication_results(options_.authserv_id, results) +
-                      without_own_results(std::move(message), options_.authserv_id);
     co_return verdict;
+}
+
+// RFC 7489 §6.6: the From domains' policies against what SPF and DKIM authenticated.
+asio::awaitable<void> InboundAuthentication::check_dmarc(
+    const smtp::InboundEnvelope& envelope, const std::string& message, const SpfCheck& spf,
+    const dmarc::AuthenticatedIdentifiers& identifiers, std::vector<MethodResult>& results,
+    InboundVerdict& verdict) {
+    smtp::FromField from = smtp::read_from_field(message);
+    if (from.problem == smtp::FromField::Problem::several) {
+        // Readers would show one author and DMARC could check the other (RFC 7489 §6.6.1
+        // leaves such messages to the receiver).
+        verdict.action = InboundVerdict::Action::reject;
+        verdict.reason = "Message has more than one From: header field";
+        co_return;
+    }
+    std::vector<std::string> from_domains;
+    for (const auto& address : from.addresses) {
+        from_domains.push_back(address.domain);
+    }
+    auto dmarc_verdict =
+        co_await dmarc::check_message(dns_, suffixes_, std::move(from_domains), identifiers);
+    if (dmarc_verdict.verdicts.empty()) {
+        results.push_back({"dmarc", "none", "", {}});
+    }
+    for (const auto& v : dmarc_verdict.verdicts) {
+        results.push_back(dmarc::method_result(v));
+    }
+    apply_dmarc_policy(dmarc_verdict, options_, verdict);
+    record(dmarc_verdict, identifiers, spf, envelope, applied_policy(verdict.action));
 }
 
 // RFC 7489 §7.2: a row for the aggregate report of each policy that asks for one (rua=).

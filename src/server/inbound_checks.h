@@ -1,13 +1,15 @@
 #pragma once
 // The mail authentication of inbound mail the MX session asks for (smtp::InboundChecks): SPF
-// (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489) and one Authentication-Results field (RFC 8601)
-// with their results, and the action the DMARC policy asks for. DNS through mailauth::DnsLookup;
+// (RFC 7208), DKIM (RFC 6376), ARC (RFC 8617), DMARC (RFC 7489) and one Authentication-Results
+// field (RFC 8601) with their results, the action the DMARC policy asks for, and an ARC Set on
+// the copies an alias forwards out. DNS through mailauth::DnsLookup;
 // the hashing and signature checks run on the worker pool, never on an I/O thread.
 
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <string>
 
+#include "mailauth/dkim_keys/key_store.h"
 #include "mailauth/dmarc/evaluate.h"
 #include "mailauth/dmarc/public_suffix.h"
 #include "mailauth/dmarc/report.h"
@@ -22,6 +24,7 @@ struct InboundCheckOptions {
     std::string hostname;     // the SPF "r" macro (RFC 7208 §7.3)
     bool spf = true;
     bool dkim = true;
+    bool arc = true;
     bool dmarc = true;
     bool dmarc_reject = true;      // refuse p=reject failures
     bool dmarc_quarantine = true;  // p=quarantine failures to Junk
@@ -43,12 +46,17 @@ class InboundAuthentication final : public smtp::InboundChecks {
   public:
     InboundAuthentication(mailauth::DnsLookup& dns, boost::asio::thread_pool& workers,
                           const mailauth::dmarc::PublicSuffixList& suffixes,
-                          InboundCheckOptions options, DmarcRecorder record_dmarc = {});
+                          InboundCheckOptions options, mailauth::dkim_keys::KeyStore* dkim_keys,
+                          DmarcRecorder record_dmarc = {});
 
     boost::asio::awaitable<smtp::InboundVerdict> check(smtp::InboundEnvelope envelope,
                                                        std::string message) override;
 
   private:
+    boost::asio::awaitable<void> check_dmarc(
+        const smtp::InboundEnvelope& envelope, const std::string& message, const SpfCheck& spf,
+        const mailauth::dmarc::AuthenticatedIdentifiers& identifiers,
+        std::vector<mailauth::MethodResult>& results, smtp::InboundVerdict& verdict);
     void record(const mailauth::dmarc::MessageVerdict& dmarc_verdict,
                 const mailauth::dmarc::AuthenticatedIdentifiers& identifiers, const SpfCheck& spf,
                 const smtp::InboundEnvelope& envelope, mailauth::dmarc::Policy applied);
@@ -57,6 +65,7 @@ class InboundAuthentication final : public smtp::InboundChecks {
     boost::asio::thread_pool& workers_;
     const mailauth::dmarc::PublicSuffixList& suffixes_;
     InboundCheckOptions options_;
+    mailauth::dkim_keys::KeyStore* dkim_keys_;  // seals forwarded mail (ARC); null: not sealed
     DmarcRecorder record_dmarc_;
 };
 

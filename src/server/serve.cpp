@@ -146,6 +146,7 @@ InboundCheckOptions inbound_check_options(const Config& config) {
     o.hostname = config.server.hostname;
     o.spf = c.spf;
     o.dkim = c.dkim;
+    o.arc = c.arc;
     o.dmarc = c.dmarc;
     o.dmarc_reject = c.dmarc_reject;
     o.dmarc_quarantine = c.dmarc_quarantine;
@@ -222,7 +223,7 @@ int serve(const Config& config, store::MailStore& store) {
     mailauth::ResolverLookup mailauth_dns(resolver);
     InboundAuthentication inbound(mailauth_dns, workers,
                                   mailauth::dmarc::PublicSuffixList::system(),
-                                  inbound_check_options(config));
+                                  inbound_check_options(config), dkim_keys.get());
     StoreMaildropService maildrops(store);
     StoreImapService imap_mail(store);
 

@@ -12,7 +12,9 @@ import subprocess
 import unittest
 
 import dkim
+from aiosmtpd.controller import Controller
 
+import test_outbound
 from harness import SealboxTestCase, free_ports
 
 HOST = "mail.example.test"
@@ -50,11 +52,20 @@ class InboundAuthenticationTest(SealboxTestCase):
             txt("_dmarc.forged.test", "v=DMARC1; p=reject"),
             txt("junky.test", "v=spf1 -all"),
             txt("_dmarc.junky.test", "v=DMARC1; p=quarantine"),
+            "remote.test. MX 10 mx.remote.test.", "mx.remote.test. A 127.0.0.1",
         ]
+        # What an alias forwards goes to this MX of remote.test.
+        _, tls = test_outbound.server_tls(self.dir, "mx.remote.test")
+        self.remote = test_outbound.RemoteServer()
+        port = free_ports(1)[0]
+        self.controller = Controller(self.remote, hostname="127.0.0.1", port=port, tls_context=tls)
+        self.controller.start()
+        self.addCleanup(self.controller.stop)
         with open(self.config, "a") as f:
             # Nothing leaves the machine: an upstream nobody listens on, and .test answered locally.
             f.write("\n[dns]\nupstream = [\"127.0.0.1@%d\"]\nlocal_zones = [\"test static\"]\n"
                     "local_data = %s\n" % (free_ports(1)[0], json.dumps(records)))
+            f.write("\n[queue]\nremote_port = %d\n" % port)
 
     def send_mx(self, mail_from, message):
         with smtplib.SMTP("127.0.0.1", self.ports["smtp"], local_hostname="client.good.test") as s:
@@ -125,12 +136,38 @@ class InboundAuthenticationTest(SealboxTestCase):
                          b"From: a@good.test\r\nFrom: ceo@forged.test\r\nSubject: x\r\n\r\nx\r\n")
         self.assertIn(b"more than one From", refused.exception.smtp_error)
 
-    def test_submitted_mail_is_signed_twice_and_dkimpy_verifies_both(self):
+    def generate_keys(self):
+        """`sealbox dkim generate example.test`; the two key records by name."""
         zone = self.sealbox("dkim", "generate", "example.test").stdout
         keys = {}
         for name, strings in re.findall(r'^(\S+)\.\t3600\tIN\tTXT\t(".*")$', zone, re.M):
             keys[name] = "".join(s.strip('"') for s in re.findall(r'"[^"]*"', strings))
         self.assertEqual(len(keys), 2, zone)
+        return keys
+
+    def test_forwarded_mail_is_arc_sealed_and_dkimpy_validates_the_chain(self):
+        keys = self.generate_keys()
+        keys["sel._domainkey.good.test"] = "v=DKIM1; k=rsa; p=" + self.public_key
+        self.sealbox("alias", "add", "fwd@example.test", "carol@remote.test")
+        self.start_server()
+        with smtplib.SMTP("127.0.0.1", self.ports["smtp"], local_hostname="client.good.test") as s:
+            s.sendmail("sender@good.test", ["fwd@example.test"], self.signed("sender@good.test"))
+        forwarded = self.remote.wait_for(1)[0]["content"]
+        self.assertTrue(forwarded.startswith(b"ARC-Seal: "), forwarded[:200])
+        self.assertRegex(forwarded.split(b"\r\nARC-Message-Signature:")[0], rb"\bi=1;")
+        self.assertIn(b"ARC-Authentication-Results: i=1; mail.example.test;", forwarded)
+
+        def dns(name, timeout=5):
+            return keys[name.decode().rstrip(".")].encode()
+
+        cv, results, comment = dkim.arc_verify(forwarded, dnsfunc=dns)
+        self.assertEqual(cv, b"pass", comment)
+        # The sealed results say what we found: the original DKIM signature passed.
+        aar = re.search(rb"ARC-Authentication-Results: i=1;(.*?)\r\n(?! )", forwarded, re.S).group(1)
+        self.assertIn(b"dkim=pass header.d=good.test", re.sub(rb"\s+", b" ", aar))
+
+    def test_submitted_mail_is_signed_twice_and_dkimpy_verifies_both(self):
+        keys = self.generate_keys()
         self.start_server()
         with smtplib.SMTP("127.0.0.1", self.ports["submission"]) as s:
             s.starttls(context=ssl._create_unverified_context())
