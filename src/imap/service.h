@@ -58,6 +58,14 @@ struct MessageMeta {
     std::string thread_id;           // RFC 8474 §5
 };
 
+// What SELECT tells of a mailbox (RFC 9051 §6.3.2) beyond its status, without the metadata of
+// each message that FETCH reads.
+struct MailboxView {
+    std::vector<Uid> uids;           // ascending
+    std::vector<std::string> flags;  // every system flag and keyword some message has, each once
+    std::optional<Uid> first_unseen;
+};
+
 // What changed in a mailbox after a MODSEQ (RFC 7162 §3.1.4.1, §3.2.5.1).
 struct MailboxChanges {
     std::vector<MessageMeta> changed;  // new or re-flagged messages, by UID
@@ -142,8 +150,7 @@ class Account {
     virtual void rename(std::string_view from, std::string_view to) = 0;
     virtual void subscribe(std::string_view mailbox, bool subscribed) = 0;
 
-    // Messages, by UID.
-    virtual std::vector<MessageMeta> messages(std::string_view mailbox) = 0;
+    virtual MailboxView view(std::string_view mailbox) = 0;
     virtual MailboxChanges changes_since(std::string_view mailbox, ModSeq since) = 0;
     // The listed messages that still exist, in UID order.
     virtual std::vector<MessageContent> contents(std::string_view mailbox,

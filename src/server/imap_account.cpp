@@ -1,6 +1,7 @@
 #include "server/imap_account.h"
 
 #include <ctime>
+#include <set>
 
 #include "mime/message_summary.h"
 #include "server/imap_flags.h"
@@ -129,13 +130,28 @@ void StoreImapAccount::subscribe(std::string_view mailbox, bool subscribed) {
     account().notify();  // NOTIFY's SubscriptionChange (RFC 5465 §5.5)
 }
 
-std::vector<imap::MessageMeta> StoreImapAccount::messages(std::string_view mailbox) {
-    std::vector<imap::MessageMeta> out;
-    for (const auto& m :
-         account().with_reader([&](store::MailboxStore& s) { return s.messages(mailbox); })) {
-        out.push_back(to_meta(m));
+imap::MailboxView StoreImapAccount::view(std::string_view mailbox) {
+    auto rows =
+        account().with_reader([&](store::MailboxStore& s) { return s.message_flags(mailbox); });
+    imap::MailboxView view;
+    view.uids.reserve(rows.size());
+    std::uint32_t system_flags = 0;
+    std::set<std::string, std::less<>> keywords;  // most mailboxes have none or a few
+    for (const auto& row : rows) {
+        view.uids.push_back(static_cast<imap::Uid>(row.uid));
+        system_flags |= row.flags;
+        if (!view.first_unseen && !(row.flags & store::kFlagSeen)) {
+            view.first_unseen = static_cast<imap::Uid>(row.uid);
+        }
+        if (!row.keywords.empty()) {
+            for (auto& keyword : flag_names(0, row.keywords)) {
+                keywords.insert(std::move(keyword));
+            }
+        }
     }
-    return out;
+    view.flags = flag_names(system_flags, "");
+    view.flags.insert(view.flags.end(), keywords.begin(), keywords.end());
+    return view;
 }
 
 imap::MailboxChanges StoreImapAccount::changes_since(std::string_view mailbox, imap::ModSeq since) {

@@ -22,7 +22,7 @@ class StoreImapAccount : public imap::Account {
     void rename(std::string_view from, std::string_view to) override;
     void subscribe(std::string_view mailbox, bool subscribed) override;
 
-    std::vector<imap::MessageMeta> messages(std::string_view mailbox) override;
+    imap::MailboxView view(std::string_view mailbox) override;
     imap::MailboxChanges changes_since(std::string_view mailbox, imap::ModSeq since) override;
     std::vector<imap::MessageContent> contents(std::string_view mailbox,
                                                std::span<const imap::Uid> uids,

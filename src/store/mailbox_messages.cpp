@@ -175,6 +175,17 @@ std::vector<MessageInfo> MailboxStore::messages(std::string_view folder) {
     return out;
 }
 
+std::vector<MessageFlags> MailboxStore::message_flags(std::string_view folder) {
+    auto s =
+        db_.prepare("SELECT uid, flags, keywords FROM messages WHERE folder_id = ? ORDER BY uid");
+    s.bind(1, folder_id(folder));
+    std::vector<MessageFlags> out;
+    while (s.step()) {
+        out.push_back({s.int64(0), static_cast<std::uint32_t>(s.int64(1)), s.text(2)});
+    }
+    return out;
+}
+
 std::vector<MessageInfo> MailboxStore::messages(std::string_view folder,
                                                 std::span<const std::int64_t> uids) {
     std::int64_t fid = folder_id(folder);

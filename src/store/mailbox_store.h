@@ -58,6 +58,12 @@ struct MessageInfo {
     std::int64_t thread_id = 0;   // RFC 8474 THREADID "T" + thread_id
 };
 
+struct MessageFlags {
+    std::int64_t uid = 0;
+    std::uint32_t flags = 0;
+    std::string keywords;  // space-separated
+};
+
 struct NewMessage {
     std::string_view raw;
     std::span<const std::uint8_t> summary;  // serialized mime::MessageSummary
@@ -137,6 +143,9 @@ class MailboxStore {
     // Appends to `folder` and returns the new UID; not_found if the folder does not exist.
     std::int64_t append(std::string_view folder, const NewMessage& message);
     std::vector<MessageInfo> messages(std::string_view folder);
+    // Every message's UID and flags in UID order, and nothing else of its row: what opening a
+    // mailbox needs, cheap enough for a mailbox of 100,000 messages.
+    std::vector<MessageFlags> message_flags(std::string_view folder);
     // The listed messages that exist, in UID order.
     std::vector<MessageInfo> messages(std::string_view folder, std::span<const std::int64_t> uids);
     std::string read(std::string_view folder, std::int64_t uid);

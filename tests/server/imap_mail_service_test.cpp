@@ -34,6 +34,16 @@ imap::SearchKey all_of(std::vector<imap::SearchKey> children) {
     return k;
 }
 
+// Every message of the mailbox with its metadata, by UID, as a FETCH would read them.
+std::vector<imap::MessageMeta> metas(imap::Account& account, std::string_view mailbox) {
+    std::vector<imap::MessageMeta> out;
+    auto view = account.view(mailbox);
+    for (auto& content : account.contents(mailbox, view.uids, imap::Content::meta)) {
+        out.push_back(std::move(content.meta));
+    }
+    return out;
+}
+
 class ImapMailServiceTest : public ::testing::Test {
   protected:
     ImapMailServiceTest() {
@@ -78,7 +88,7 @@ TEST_F(ImapMailServiceTest, AppendKeepsFlagsAndRefusesOverQuota) {
     auto result = account->append("INBOX", std::vector<imap::NewMessage>{{hi, flags, 1700000000}});
     EXPECT_EQ(result.uids, std::vector<imap::Uid>{1});
     EXPECT_EQ(result.uid_validity, account->status("INBOX").uid_validity);
-    auto meta = account->messages("INBOX");
+    auto meta = metas(*account, "INBOX");
     ASSERT_EQ(meta.size(), 1u);
     EXPECT_EQ(meta[0].flags, (std::vector<std::string>{"\\Seen", "$Label1"}));
     EXPECT_EQ(meta[0].internal_date, 1700000000);
@@ -91,7 +101,7 @@ TEST_F(ImapMailServiceTest, AppendKeepsFlagsAndRefusesOverQuota) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::quota_exceeded);
     }
-    EXPECT_EQ(account->messages("INBOX").size(), 1u);
+    EXPECT_EQ(metas(*account, "INBOX").size(), 1u);
     std::vector<std::string> bad{"\\Bogus"};
     EXPECT_THROW(append(*account, message("b", "x"), bad), Error);
     try {
@@ -112,7 +122,7 @@ TEST_F(ImapMailServiceTest, AppendKeepsFlagsAndRefusesOverQuota) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::quota_exceeded);
     }
-    EXPECT_EQ(account->messages("INBOX").size(), 1u);
+    EXPECT_EQ(metas(*account, "INBOX").size(), 1u);
     EXPECT_EQ(account->quota().used, meta[0].size);
 
     // Expunging gives the room back.
@@ -137,15 +147,31 @@ TEST_F(ImapMailServiceTest, StatusAndObjectIds) {
     EXPECT_FALSE(archive_id.empty());
     EXPECT_NE(archive_id, status.mailbox_id);
 
-    auto meta = account->messages("INBOX");
+    auto meta = metas(*account, "INBOX");
     EXPECT_EQ(meta[1].thread_id, meta[0].thread_id);
     EXPECT_NE(meta[2].thread_id, meta[0].thread_id);
     auto copied = account->copy("INBOX", Uids{1}, "Old Archive", false);
     EXPECT_EQ(copied.target, Uids{1});
-    auto copy = account->messages("Old Archive");
+    auto copy = metas(*account, "Old Archive");
     EXPECT_EQ(copy[0].email_id, meta[0].email_id);
     EXPECT_EQ(copy[0].thread_id, meta[0].thread_id);
     EXPECT_EQ(account->status("Old Archive").mailbox_id, archive_id);
+}
+
+// What SELECT answers from: UIDs, the flags in use (each once) and the first unseen message.
+TEST_F(ImapMailServiceTest, ViewHasUidsFlagsInUseAndFirstUnseen) {
+    auto account = login();
+    EXPECT_EQ(account->view("INBOX").uids, Uids{});
+    append(*account, message("a", "x"), {"\\Seen", "$Label1"});
+    append(*account, message("b", "x"), {"\\Flagged", "$Label1", "Work"});
+    append(*account, message("c", "x"));
+    auto view = account->view("INBOX");
+    EXPECT_EQ(view.uids, (Uids{1, 2, 3}));
+    EXPECT_EQ(view.first_unseen, 2u);
+    EXPECT_EQ(view.flags, (std::vector<std::string>{"\\Seen", "\\Flagged", "$Label1", "Work"}));
+    std::vector<std::string> seen{"\\Seen"};
+    account->store("INBOX", Uids{2, 3}, imap::FlagMode::add, seen, std::nullopt);
+    EXPECT_FALSE(account->view("INBOX").first_unseen);
 }
 
 TEST_F(ImapMailServiceTest, HeaderContentIsOnlyTheHeader) {

@@ -43,7 +43,7 @@ boost::asio::awaitable<void> Session::on_select(const Select& select) {
 
     struct Opened {
         MailboxStatus status;
-        std::vector<MessageMeta> messages;
+        MailboxView view;
         std::optional<MailboxChanges> changes;
     };
     auto account = account_;
@@ -53,31 +53,26 @@ boost::asio::awaitable<void> Session::on_select(const Select& select) {
     auto work = [account, name, qresync] {
         Opened o;
         o.status = account->status(name);
-        o.messages = account->messages(name);
+        o.view = account->view(name);
         if (qresync && qresync->uid_validity == o.status.uid_validity) {
             o.changes = account->changes_since(name, qresync->modseq);
         }
         return o;
     };
     Opened opened = co_await net::run_blocking(services_.workers, std::move(work));
-    selected_.emplace(name, select.read_only, opened.status, opened.messages);
+    std::optional<Uid> first_unseen_uid = opened.view.first_unseen;
+    std::vector<std::string> flags = kSystemFlags;
+    for (const std::string& flag : opened.view.flags) {
+        if (std::find(flags.begin(), flags.end(), flag) == flags.end()) {
+            flags.push_back(flag);
+        }
+    }
+    selected_.emplace(name, select.read_only, opened.status, std::move(opened.view.uids));
     state_ = State::selected;
     signal_->changed = false;
-
-    std::vector<std::string> flags = kSystemFlags;
     std::optional<std::uint32_t> first_unseen;
-    for (std::size_t i = 0; i < opened.messages.size(); ++i) {
-        const auto& meta = opened.messages[i];
-        bool seen = false;
-        for (const std::string& flag : meta.flags) {
-            seen = seen || flag == "\\Seen";
-            if (std::find(flags.begin(), flags.end(), flag) == flags.end()) {
-                flags.push_back(flag);
-            }
-        }
-        if (!seen && !first_unseen) {
-            first_unseen = selected_->msn(meta.uid);
-        }
+    if (first_unseen_uid) {
+        first_unseen = selected_->msn(*first_unseen_uid);
     }
     std::string flag_list;
     for (const std::string& flag : flags) {

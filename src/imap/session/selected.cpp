@@ -5,15 +5,12 @@
 namespace sealbox::imap {
 
 SelectedMailbox::SelectedMailbox(std::string name_, bool read_only_, const MailboxStatus& status,
-                                 const std::vector<MessageMeta>& messages)
+                                 std::vector<Uid> uids)
     : name(std::move(name_)),
       read_only(read_only_),
       uid_validity(status.uid_validity),
-      modseq(status.highest_modseq) {
-    uids_.reserve(messages.size());
-    for (const MessageMeta& m : messages) {
-        uids_.push_back(m.uid);
-    }
+      modseq(status.highest_modseq),
+      uids_(std::move(uids)) {
     std::sort(uids_.begin(), uids_.end());
     uids_.erase(std::unique(uids_.begin(), uids_.end()), uids_.end());
 }

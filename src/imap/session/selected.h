@@ -18,7 +18,7 @@ namespace sealbox::imap {
 class SelectedMailbox {
   public:
     SelectedMailbox(std::string name, bool read_only, const MailboxStatus& status,
-                    const std::vector<MessageMeta>& messages);
+                    std::vector<Uid> uids);
 
     std::string name;
     bool read_only = false;

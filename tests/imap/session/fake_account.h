@@ -201,8 +201,22 @@ class FakeAccount : public Account {
         }
         s_.notify();
     }
-    std::vector<MessageMeta> messages(std::string_view mailbox) override {
-        return s_.metas(std::string(mailbox));
+    MailboxView view(std::string_view mailbox) override {
+        MailboxView v;
+        for (const auto& meta : s_.metas(std::string(mailbox))) {
+            v.uids.push_back(meta.uid);
+            bool seen = false;
+            for (const auto& flag : meta.flags) {
+                seen = seen || flag == "\\Seen";
+                if (std::find(v.flags.begin(), v.flags.end(), flag) == v.flags.end()) {
+                    v.flags.push_back(flag);
+                }
+            }
+            if (!seen && !v.first_unseen) {
+                v.first_unseen = meta.uid;
+            }
+        }
+        return v;
     }
     MailboxChanges changes_since(std::string_view mailbox, ModSeq since) override {
         std::lock_guard lock(s_.mutex_);
