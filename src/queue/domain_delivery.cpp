@@ -110,6 +110,7 @@ asio::awaitable<Connected> connect_first(asio::any_io_executor executor, dns::Re
             co_await host_security(resolver, host, plan.dane, plan.sts ? &*plan.sts : nullptr,
                                    plan.options.tls, plan.port);
         TlsOutcome outcome{.mx_host = host.name, .policy = security.policy};
+        outcome.policy_strings = tlsrpt_policy_strings(security, plan.sts ? &*plan.sts : nullptr);
         if (security.refusal) {
             out.failure = verdict(Attempt::Result::deferred, *security.refusal);
             spdlog::info("outbound {}: {}", host.name, *security.refusal);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sealbox::queue {
 
@@ -31,6 +32,9 @@ struct TlsOutcome {
 
     std::string domain{};   // the policy domain: the recipients' domain
     std::string mx_host{};  // RFC 8460 receiving-mx-hostname
+    // RFC 8460 §4.4 policy-string: the host's TLSA records in presentation form, or the lines
+    // of the domain's MTA-STS policy.
+    std::vector<std::string> policy_strings{};
     std::string address{};  // RFC 8460 receiving-ip; empty when no connection was tried
     Policy policy = Policy::none;
     Result result = Result::success;

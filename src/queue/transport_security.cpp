@@ -1,5 +1,7 @@
 #include "queue/transport_security.h"
 
+#include <fmt/format.h>
+
 #include "queue/dane.h"
 
 namespace sealbox::queue {
@@ -117,6 +119,30 @@ TlsOutcome::Result tls_result(const smtp::client::Failure& failure, TlsOutcome::
         return certificate_result(failure.detail);
     }
     return R::validation_failure;
+}
+
+std::vector<std::string> tlsrpt_policy_strings(const HostSecurity& security,
+                                               const mtasts::Policy* sts) {
+    std::vector<std::string> out;
+    if (security.policy == TlsOutcome::Policy::dane && security.dane) {
+        for (const auto& r : security.dane->records) {
+            // RFC 6698 §2.2: usage, selector, matching type, the data in hexadecimal.
+            std::string line = fmt::format("{} {} {} ", r.usage, r.selector, r.matching_type);
+            for (std::uint8_t b : r.data) {
+                line += fmt::format("{:02X}", b);
+            }
+            out.push_back(std::move(line));
+        }
+    } else if (security.policy == TlsOutcome::Policy::sts && sts) {
+        const std::string policy = to_text(*sts);
+        std::string_view text = policy;
+        while (!text.empty()) {
+            auto end = text.find("\r\n");
+            out.emplace_back(text.substr(0, end));
+            text.remove_prefix(end == std::string_view::npos ? text.size() : end + 2);
+        }
+    }
+    return out;
 }
 
 }  // namespace sealbox::queue

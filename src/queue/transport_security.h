@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dns/mail_hosts.h"
 #include "dns/resolver.h"
@@ -49,6 +50,11 @@ TlsOutcome::Result sts_fetch_result(mtasts::FetchProblem problem);
 
 // RFC 8460 §4.3: the result type of a certificate that did not verify, by OpenSSL's reason.
 TlsOutcome::Result certificate_result(std::string_view why);
+
+// RFC 8460 §4.4 policy-string of a host's outcomes: its TLSA records under DANE, the lines of
+// `sts` under MTA-STS, none without a policy.
+std::vector<std::string> tlsrpt_policy_strings(const HostSecurity& security,
+                                               const mtasts::Policy* sts);
 
 // RFC 8460 §4.3: the result type of a failed connection; success when TLS was not the reason.
 TlsOutcome::Result tls_result(const smtp::client::Failure& failure, TlsOutcome::Policy policy);

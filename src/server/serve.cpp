@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -26,11 +27,13 @@
 #include "pop3/session/handler.h"
 #include "queue/delivery_agent.h"
 #include "queue/queue_store.h"
+#include "reports/report_store.h"
 #include "server/demo_account.h"
 #include "server/imap_mail_service.h"
 #include "server/inbound_checks.h"
 #include "server/mta_sts_listener.h"
 #include "server/pop3_mail_service.h"
+#include "server/report_service.h"
 #include "server/self_signed_cert.h"
 #include "server/smtp_mail_service.h"
 #include "smtp/session/handler.h"
@@ -193,6 +196,52 @@ queue::ReportSink report_sink(store::MailStore& store) {
     };
 }
 
+// Reports never go to our own domains: a report delivered here would be reported on again.
+ReportServiceOptions report_service_options(store::MailStore& store) {
+    ReportServiceOptions options;
+    options.is_local_domain = [&store](std::string_view domain) {
+        return store.directory().find_domain(domain).has_value();
+    };
+    return options;
+}
+
+// Inbound DMARC results for the aggregate reports, recorded on the worker pool (the session calls
+// this on its I/O thread); a failure to record loses one row of a report, never the message.
+DmarcRecorder dmarc_recorder(boost::asio::thread_pool& workers, reports::ReportStore& reports) {
+    return [&workers, &reports](mailauth::dmarc::PublishedPolicy policy,
+                                mailauth::dmarc::ReportRow row) {
+        reports::DmarcObservation observation{std::time(nullptr), std::move(policy),
+                                              std::move(row)};
+        boost::asio::post(workers, [&reports, observation = std::move(observation)] {
+            try {
+                reports.record_dmarc(observation);
+            } catch (const std::exception& e) {
+                spdlog::warn("DMARC report row for {} not recorded: {}", observation.policy.domain,
+                             e.what());
+            }
+        });
+    };
+}
+
+// A report goes out through the queue like any message, with no account: a report about a
+// report is never sent (RFC 3461 §6.2).
+std::function<void(const reports::OutgoingReport&)> queue_report(queue::QueueStore& queue,
+                                                                 queue::DeliveryAgent& agent) {
+    return [&queue, &agent](const reports::OutgoingReport& report) {
+        queue::Envelope envelope;
+        envelope.queue_id = report.queue_id;
+        envelope.sender = report.sender;
+        std::vector<queue::Recipient> recipients;
+        for (const auto& address : report.recipients) {
+            queue::Recipient recipient;
+            recipient.address = address;
+            recipients.push_back(std::move(recipient));
+        }
+        queue.enqueue(envelope, recipients, report.content, std::time(nullptr));
+        agent.wake();
+    };
+}
+
 }  // namespace
 
 int serve(const Config& config, store::MailStore& store) {
@@ -213,6 +262,10 @@ int serve(const Config& config, store::MailStore& store) {
             mtasts::FetchOptions{net::make_client_tls_context(config.queue.mta_sts_ca_file),
                                  config.queue.mta_sts_port});
     }
+    auto report_store = reports::open_report_store(config, true);
+    if (config.reports.tls) {
+        outbound.tls_outcomes = tls_outcome_sink(workers, *report_store);
+    }
     queue::DeliveryAgent agent(io, workers, *queue, resolver, report_sink(store),
                                std::move(outbound));
     net::RateLimit submissions(config.submission.messages_per_hour, std::chrono::hours(1));
@@ -221,9 +274,12 @@ int serve(const Config& config, store::MailStore& store) {
         store, *queue, [&agent] { agent.wake(); }, submissions,
         config.mailauth.dkim_sign ? dkim_keys.get() : nullptr);
     mailauth::ResolverLookup mailauth_dns(resolver);
-    InboundAuthentication inbound(mailauth_dns, workers,
-                                  mailauth::dmarc::PublicSuffixList::system(),
-                                  inbound_check_options(config), dkim_keys.get());
+    InboundAuthentication inbound(
+        mailauth_dns, workers, mailauth::dmarc::PublicSuffixList::system(),
+        inbound_check_options(config), dkim_keys.get(),
+        config.reports.dmarc ? dmarc_recorder(workers, *report_store) : DmarcRecorder{});
+    ReportService report_service(io, workers, config, *report_store, mailauth_dns, dkim_keys.get(),
+                                 queue_report(*queue, agent), report_service_options(store));
     StoreMaildropService maildrops(store);
     StoreImapService imap_mail(store);
 
@@ -298,6 +354,7 @@ int serve(const Config& config, store::MailStore& store) {
         policy_server->start();
     }
     agent.start();
+    report_service.start();
     spdlog::info("sealbox serving; data in {}", config.server.data_dir.string());
 
     std::vector<std::thread> threads;
