@@ -8,20 +8,17 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "mailauth/arc/chain.h"
 #include "mailauth/arc/fields.h"
 #include "mailauth/dkim/syntax.h"
 #include "smtp/proto/chars.h"
 
+using sealbox::fuzz::check;
+
 namespace {
 
 using namespace sealbox::mailauth::arc;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 bool valid_instance(unsigned instance) {
     return instance >= 1 && instance <= max_instance;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "mailauth/dkim/canonicalization.h"
 #include "mailauth/dkim/key_record.h"
 #include "mailauth/dkim/message.h"
@@ -14,15 +15,11 @@
 #include "mailauth/dkim/syntax.h"
 #include "mailauth/dkim/verify.h"
 
+using sealbox::fuzz::check;
+
 namespace {
 
 using namespace sealbox::mailauth::dkim;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 bool has_from(const Signature& sig) {
     for (const auto& name : sig.signed_headers) {

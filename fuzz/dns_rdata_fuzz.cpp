@@ -9,14 +9,11 @@
 #include <vector>
 
 #include "dns/rdata.h"
+#include "fuzz_check.h"
+
+using sealbox::fuzz::check;
 
 namespace {
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 // The wire form of a name in presentation form (RFC 1035 §5.1 escapes), as a resolver reads it.
 std::vector<std::uint8_t> to_wire(const std::string& text) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "imap/proto/command.h"
 #include "imap/proto/command_reader.h"
 #include "imap/proto/lexer.h"
@@ -16,15 +17,11 @@
 #include "imap/proto/response.h"
 #include "imap/proto/string_writer.h"
 
+using sealbox::fuzz::check;
+
 namespace {
 
 using namespace sealbox::imap;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 void check_one_line(const std::string& wire) {
     check(wire.size() >= 2 && wire.find("\r\n") == wire.size() - 2);

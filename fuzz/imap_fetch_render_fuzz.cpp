@@ -9,19 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "imap/message/render.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox;
 using namespace sealbox::imap;
 using Text = Section::Text;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 void render_part(std::string_view raw, const mime::MessageSummary& summary,
                  const std::vector<std::uint32_t>& number) {

@@ -7,17 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "imap/session/parameters.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox::imap;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 }  // namespace
 

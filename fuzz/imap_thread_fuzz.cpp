@@ -11,18 +11,15 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "imap/thread/base_subject.h"
 #include "imap/thread/threading.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 void count(const std::vector<imap::ThreadNode>& nodes, std::map<std::uint32_t, int>& seen) {
     for (const auto& node : nodes) {

@@ -9,18 +9,15 @@
 #include <vector>
 
 #include "core/error.h"
+#include "fuzz_check.h"
 #include "mime/message_summary.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox;
 using namespace sealbox::mime;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 void check_part(const BodyPart& part, std::uint64_t begin, std::uint64_t end, int depth) {
     check(depth <= kMaxDepth);

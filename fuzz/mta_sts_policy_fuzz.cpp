@@ -7,17 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "mtasts/policy.h"
 
-namespace {
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using sealbox::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sealbox::mtasts;

@@ -8,21 +8,18 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "pop3/proto/command.h"
 #include "pop3/proto/response.h"
 #include "pop3/proto/top.h"
 #include "smtp/proto/chars.h"
 #include "smtp/proto/line_endings.h"
 
+using sealbox::fuzz::check;
+
 namespace {
 
 using namespace sealbox::pop3;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 // One line, ending in CRLF, no other CR or LF, within RFC 2449 §4's 512 octets.
 void check_status_line(const std::string& wire) {

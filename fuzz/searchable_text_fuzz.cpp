@@ -9,18 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "imap/search/evaluate.h"
 #include "mime/searchable_text.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 // g_utf8_validate_len also refuses NUL.
 void check_text(const std::string& text) {

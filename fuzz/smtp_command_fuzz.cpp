@@ -8,19 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "smtp/proto/command.h"
 #include "smtp/proto/reply.h"
 #include "smtp/proto/xtext.h"
 
+using sealbox::fuzz::check;
+
 namespace {
 
 using namespace sealbox::smtp;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 void check_wire(const std::string& wire) {
     check(wire.size() >= 2 && wire.compare(wire.size() - 2, 2, "\r\n") == 0);

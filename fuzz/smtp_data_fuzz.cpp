@@ -9,18 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "smtp/proto/data_reader.h"
 #include "smtp/proto/line_endings.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox::smtp;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 struct Run {
     std::string out;

@@ -7,17 +7,10 @@
 #include <string_view>
 
 #include "core/base64.h"
+#include "fuzz_check.h"
 #include "smtp/session/from_field.h"
 
-namespace {
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using sealbox::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);

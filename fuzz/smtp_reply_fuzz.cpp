@@ -8,19 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "smtp/proto/extensions.h"
 #include "smtp/proto/reply.h"
 #include "smtp/proto/reply_parser.h"
 
+using sealbox::fuzz::check;
+
 namespace {
 
 using namespace sealbox::smtp;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 void check_reply(const Reply& reply, const ReplyLimits& limits) {
     check(valid_reply_code(reply.code));

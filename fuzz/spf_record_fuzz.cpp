@@ -6,18 +6,15 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "mailauth/spf/macro.h"
 #include "mailauth/spf/record.h"
+
+using sealbox::fuzz::check;
 
 namespace {
 
 using namespace sealbox::mailauth::spf;
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
 
 MacroContext fixed_context() {
     MacroContext c;

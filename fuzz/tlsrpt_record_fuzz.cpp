@@ -6,17 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "reports/tlsrpt_record.h"
 
-namespace {
-
-void check(bool ok) {
-    if (!ok) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using sealbox::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sealbox::reports;

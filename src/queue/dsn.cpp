@@ -1,9 +1,9 @@
 #include "queue/dsn.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "core/date.h"
+#include "crypto/random.h"
 
 namespace sealbox::queue {
 namespace {
@@ -149,16 +149,6 @@ std::string delivery_status(const DsnReport& report) {
     return out;
 }
 
-std::string random_token() {
-    unsigned char bytes[12];
-    randombytes_buf(bytes, sizeof bytes);
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += fmt::format("{:02x}", b);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string status_of(std::string_view reply) {
@@ -189,7 +179,7 @@ std::string status_of(std::string_view reply) {
 
 std::string build_dsn(const DsnReport& report, std::string_view original,
                       std::size_t max_returned) {
-    const std::string boundary = "=_sealbox-dsn-" + random_token();
+    const std::string boundary = "=_sealbox-dsn-" + crypto::random_hex(12);
     const DsnAction action = headline(report);
     const char* subject = action == DsnAction::failed    ? "Undelivered Mail Returned to Sender"
                           : action == DsnAction::delayed ? "Delayed Mail (still being retried)"
@@ -207,7 +197,7 @@ std::string build_dsn(const DsnReport& report, std::string_view original,
     out += fmt::format("To: <{}>\r\n", report.recipient);
     out += fmt::format("Subject: {}\r\n", subject);
     out += fmt::format("Date: {}\r\n", rfc5322_date(report.now));
-    out += fmt::format("Message-ID: <{}@{}>\r\n", random_token(), report.reporting_host);
+    out += fmt::format("Message-ID: <{}@{}>\r\n", crypto::random_hex(12), report.reporting_host);
     out += "Auto-Submitted: auto-replied\r\n";  // RFC 3834 §5
     out += "MIME-Version: 1.0\r\n";
     // RFC 6522 §3: multipart/report; RFC 3464 §2: report-type=delivery-status.

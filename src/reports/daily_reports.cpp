@@ -1,13 +1,13 @@
 #include "reports/daily_reports.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "core/address.h"
+#include "crypto/random.h"
 #include "mailauth/dkim_keys/domain_signer.h"
 #include "net/blocking.h"
 #include "reports/destinations.h"
@@ -36,23 +36,12 @@ std::string report_id(std::int64_t day) {
     std::time_t t = static_cast<std::time_t>(day * kDay);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    unsigned char bytes[8];
-    randombytes_buf(bytes, sizeof bytes);
-    std::string id = fmt::format("{:04}{:02}{:02}.", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-    for (unsigned char b : bytes) {
-        id += fmt::format("{:02x}", b);
-    }
-    return id;
+    return fmt::format("{:04}{:02}{:02}.{}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       crypto::random_hex(8));
 }
 
 std::string queue_id() {
-    unsigned char bytes[8];
-    randombytes_buf(bytes, sizeof bytes);
-    std::string id = "rpt";
-    for (unsigned char b : bytes) {
-        id += fmt::format("{:02x}", b);
-    }
-    return id;
+    return "rpt" + crypto::random_hex(8);
 }
 
 class Run {

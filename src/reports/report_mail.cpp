@@ -1,26 +1,16 @@
 #include "reports/report_mail.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <cctype>
 #include <ctime>
 
 #include "core/base64.h"
 #include "core/date.h"
+#include "crypto/random.h"
 
 namespace sealbox::reports {
 namespace {
-
-std::string random_token() {
-    unsigned char bytes[12];
-    randombytes_buf(bytes, sizeof bytes);
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += fmt::format("{:02x}", b);
-    }
-    return out;
-}
 
 // RFC 2045 §6.8: lines of at most 76 characters.
 std::string base64_lines(std::string_view data) {
@@ -48,7 +38,7 @@ struct Kind {
 };
 
 std::string build(const ReportEmail& email, const Kind& kind) {
-    const std::string boundary = "=_sealbox-report-" + random_token();
+    const std::string boundary = "=_sealbox-report-" + crypto::random_hex(12);
     std::string out;
     out += fmt::format("From: <{}>\r\n", email.from);
     out += "To: ";
@@ -60,7 +50,7 @@ std::string build(const ReportEmail& email, const Kind& kind) {
     out += fmt::format("Subject: Report Domain: {}\r\n Submitter: {}\r\n Report-ID: <{}@{}>\r\n",
                        email.policy_domain, email.submitter, email.report_id, email.submitter);
     out += fmt::format("Date: {}\r\n", rfc5322_date(static_cast<std::time_t>(email.now)));
-    out += fmt::format("Message-ID: <{}@{}>\r\n", random_token(), email.submitter);
+    out += fmt::format("Message-ID: <{}@{}>\r\n", crypto::random_hex(12), email.submitter);
     // RFC 3834 §5: machine-made, so that no auto-responder answers it.
     out += "Auto-Submitted: auto-generated\r\n";
     if (kind.tls_fields) {

@@ -3,28 +3,16 @@
 
 #include <gmime/gmime.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
 #include <vector>
 
 #include "mime/field_parser.h"
+#include "support/gunzip.h"
 
 namespace sealbox::reports::testing {
 
-inline std::string gunzip(const std::string& data) {
-    z_stream stream{};
-    EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);  // gzip only
-    std::string out(1 << 20, '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-    out.resize(stream.total_out);
-    inflateEnd(&stream);
-    return out;
-}
+using sealbox::testing::gunzip;
 
 struct ParsedPart {
     std::string content_type;  // "type/subtype"

@@ -7,6 +7,8 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "core/base64.h"
 #include "core/error.h"
@@ -35,6 +37,47 @@ bool set_rsa_sha256(EVP_PKEY_CTX* ctx) {
     throw Error(ErrorCode::invalid_argument, what);
 }
 
+std::shared_ptr<EVP_PKEY> decode_rsa_key(std::string_view key) {
+    const auto* der = reinterpret_cast<const unsigned char*>(key.data());
+    auto length = static_cast<long>(key.size());
+    EVP_PKEY* rsa = d2i_PUBKEY(nullptr, &der, length);
+    if (rsa == nullptr) {
+        der = reinterpret_cast<const unsigned char*>(key.data());
+        rsa = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &der, length);
+    }
+    if (rsa == nullptr || !EVP_PKEY_is_a(rsa, "RSA")) {
+        EVP_PKEY_free(rsa);
+        return nullptr;
+    }
+    return {rsa, EVP_PKEY_free};
+}
+
+// OpenSSL 3 decodes a public key through its decoder framework, which costs several times the
+// RSA verification itself, and a verifier meets the same few keys over and over (every message
+// of a domain): decoded keys are kept, by their DER bytes. An EVP_PKEY is only read once made,
+// which OpenSSL allows from several threads. Past kMaxKeys (keys anyone can publish) the cache
+// starts over rather than grow.
+std::shared_ptr<EVP_PKEY> decoded_rsa_key(std::string_view key) {
+    constexpr std::size_t kMaxKeys = 1024;
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<EVP_PKEY>, std::less<>> keys;
+    {
+        std::lock_guard lock(mutex);
+        if (auto found = keys.find(key); found != keys.end()) {
+            return found->second;
+        }
+    }
+    auto decoded = decode_rsa_key(key);
+    if (decoded) {
+        std::lock_guard lock(mutex);
+        if (keys.size() >= kMaxKeys) {
+            keys.clear();
+        }
+        keys.emplace(std::string(key), decoded);
+    }
+    return decoded;
+}
+
 }  // namespace
 
 std::optional<PublicKey> PublicKey::from_record(KeyType type, std::string_view key,
@@ -49,19 +92,11 @@ std::optional<PublicKey> PublicKey::from_record(KeyType type, std::string_view k
         std::memcpy(out.ed25519_.data(), key.data(), key.size());
         return out;
     }
-    const auto* der = reinterpret_cast<const unsigned char*>(key.data());
-    auto length = static_cast<long>(key.size());
-    EVP_PKEY* rsa = d2i_PUBKEY(nullptr, &der, length);
-    if (rsa == nullptr) {
-        der = reinterpret_cast<const unsigned char*>(key.data());
-        rsa = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &der, length);
-    }
-    if (rsa == nullptr || !EVP_PKEY_is_a(rsa, "RSA")) {
-        EVP_PKEY_free(rsa);
+    out.rsa_ = decoded_rsa_key(key);
+    if (!out.rsa_) {
         error = "p= is not an RSA public key";
         return std::nullopt;
     }
-    out.rsa_.reset(rsa, EVP_PKEY_free);
     return out;
 }
 

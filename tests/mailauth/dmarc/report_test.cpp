@@ -2,7 +2,8 @@
 #include "mailauth/dmarc/report.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
+
+#include "support/gunzip.h"
 
 namespace sealbox::mailauth::dmarc {
 namespace {
@@ -29,19 +30,7 @@ ReportRow failing_row() {
     return row;
 }
 
-std::string gunzip(const std::string& data) {
-    z_stream stream{};
-    EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);  // gzip only, not zlib or raw
-    std::string out(1 << 16, '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-    out.resize(stream.total_out);
-    inflateEnd(&stream);
-    return out;
-}
+using sealbox::testing::gunzip;
 
 TEST(AggregateReport, WritesTheAppendixCDocument) {
     std::string xml = aggregate_report_xml(metadata(), published(), {failing_row()});
