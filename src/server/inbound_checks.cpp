@@ -145,15 +145,18 @@ asio::awaitable<SpfCheck> check_spf(DnsLookup& dns, const smtp::InboundEnvelope&
 
 // The hashing and signature checks run on the worker pool: a large message would otherwise hold
 // an I/O thread for as long as SHA-256 takes over it.
+dkim::KeyCheckRunner on_workers(asio::thread_pool& workers) {
+    return [&workers](std::function<void()> step) {
+        return net::run_blocking(workers, std::move(step));
+    };
+}
+
 asio::awaitable<std::vector<dkim::SignatureResult>> check_dkim(DnsLookup& dns,
                                                                asio::thread_pool& workers,
                                                                const dkim::Message& parsed) {
     dkim::VerifyOptions options;
     options.now = std::time(nullptr);
-    auto on_workers = [&workers](std::function<void()> step) {
-        return net::run_blocking(workers, std::move(step));
-    };
-    auto signatures = co_await dkim::verify(parsed, dns, options, on_workers);
+    auto signatures = co_await dkim::verify(parsed, dns, options, on_workers(workers));
     co_return signatures;
 }
 
@@ -274,7 +277,7 @@ asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelo
     }
     arc::Validation chain;
     if (options_.arc) {
-        chain = co_await arc::validate(parsed, dns_);
+        chain = co_await arc::validate(parsed, dns_, on_workers(workers_));
         results.push_back(arc::method_result(chain, ec ? std::nullopt : std::optional(ip)));
     }
 

@@ -15,7 +15,7 @@ constexpr std::size_t b_prefix_length = 8;  // header.b, as DKIM reports it (RFC
 // signed by one or two keys.
 class KeyAnswers {
   public:
-    explicit KeyAnswers(DnsLookup& dns) : dns_(dns) {}
+    KeyAnswers(DnsLookup& dns, dkim::KeyCheckRunner run) : dns_(dns), run_(std::move(run)) {}
 
     // Not a coroutine of its own that fetches: gcc 12 reports a mismatched operator delete
     // (-Wmismatched-new-delete) when coroutines of one file are awaited two deep.
@@ -27,9 +27,11 @@ class KeyAnswers {
         return answers_.insert_or_assign(name, std::move(answer)).first->second;
     }
     DnsLookup& dns() { return dns_; }
+    const dkim::KeyCheckRunner& run() const { return run_; }
 
   private:
     DnsLookup& dns_;
+    dkim::KeyCheckRunner run_;
     std::map<std::string, dns::TxtAnswer> answers_;
 };
 
@@ -59,7 +61,12 @@ boost::asio::awaitable<dkim::SignatureResult> check_message_signature(
         auto fetched = co_await keys.dns().txt(name);
         answer = &keys.store(name, std::move(fetched));
     }
-    dkim::check_with_key(message, field, signature, *answer, result);
+    auto step = [&] { dkim::check_with_key(message, field, signature, *answer, result); };
+    if (keys.run()) {
+        co_await keys.run()(step);
+    } else {
+        step();
+    }
     co_return result;
 }
 
@@ -113,7 +120,8 @@ void fail(Validation& validation, std::string reason) {
 
 }  // namespace
 
-boost::asio::awaitable<Validation> validate(const dkim::Message& message, DnsLookup& dns) {
+boost::asio::awaitable<Validation> validate(const dkim::Message& message, DnsLookup& dns,
+                                            dkim::KeyCheckRunner run) {
     Validation validation;
     auto chain = collect_chain(message);
     validation.marked_fail = chain.marked_fail;
@@ -126,7 +134,7 @@ boost::asio::awaitable<Validation> validate(const dkim::Message& message, DnsLoo
         fail(validation, chain.error);
         co_return validation;
     }
-    KeyAnswers keys(dns);
+    KeyAnswers keys(dns, std::move(run));
     const auto& sets = chain.sets;
     std::size_t n = sets.size();
 

@@ -33,8 +33,10 @@ struct Validation {
     bool marked_fail = false;
 };
 
-// `message` must outlive the wait.
-boost::asio::awaitable<Validation> validate(const dkim::Message& message, DnsLookup& dns);
+// `message` must outlive the wait. `run` runs the hashing of each ARC-Message-Signature, as for
+// dkim::verify (the server's runs it on the worker pool); empty: in place.
+boost::asio::awaitable<Validation> validate(const dkim::Message& message, DnsLookup& dns,
+                                            dkim::KeyCheckRunner run = {});
 
 // The "arc" result for Authentication-Results (RFC 8617 §6): arc=<cv>, with header.oldest-pass
 // when the chain passed and smtp.remote-ip when the client's address is given.
