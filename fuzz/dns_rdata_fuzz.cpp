@@ -54,6 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto mx = sealbox::dns::parse_mx(rdata)) {
         check(to_wire(mx->exchange) == std::vector<std::uint8_t>(data + 2, data + size));
     }
+    if (auto srv = sealbox::dns::parse_srv(rdata)) {
+        // What was read writes back to the same octets.
+        check(to_wire(srv->target) == std::vector<std::uint8_t>(data + 6, data + size));
+        check(srv->priority == (data[0] << 8 | data[1]) && srv->port == (data[4] << 8 | data[5]));
+    }
     if (auto ptr = sealbox::dns::parse_ptr(rdata)) {
         check(to_wire(*ptr) == std::vector<std::uint8_t>(data, data + size));
     }

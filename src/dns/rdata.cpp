@@ -70,6 +70,20 @@ std::optional<MxRecord> parse_mx(Rdata rdata) {
     return MxRecord{read_u16(rdata, 0), std::move(*exchange)};
 }
 
+// RFC 2782: priority, weight, port, then the target, a name never compressed.
+std::optional<SrvRecord> parse_srv(Rdata rdata) {
+    if (rdata.size() < 7) {
+        return std::nullopt;
+    }
+    std::size_t pos = 6;
+    auto target = read_name(rdata, pos);
+    if (!target || pos != rdata.size()) {
+        return std::nullopt;
+    }
+    return SrvRecord{read_u16(rdata, 0), read_u16(rdata, 2), read_u16(rdata, 4),
+                     std::move(*target)};
+}
+
 // RFC 1035 §3.4.1.
 std::optional<boost::asio::ip::address_v4> parse_a(Rdata rdata) {
     if (rdata.size() != 4) {

@@ -22,5 +22,6 @@ std::optional<boost::asio::ip::address_v6> parse_aaaa(Rdata rdata);
 std::optional<std::string> parse_txt(Rdata rdata);
 std::optional<TlsaRecord> parse_tlsa(Rdata rdata);
 std::optional<std::string> parse_ptr(Rdata rdata);
+std::optional<SrvRecord> parse_srv(Rdata rdata);
 
 }  // namespace sealbox::dns

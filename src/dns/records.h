@@ -43,10 +43,20 @@ struct TlsaRecord {
     std::vector<std::uint8_t> data;  // certificate association data
 };
 
+// RFC 2782: the target in presentation form without the final dot, "." when the service is
+// decidedly not available at this domain.
+struct SrvRecord {
+    std::uint16_t priority = 0;
+    std::uint16_t weight = 0;
+    std::uint16_t port = 0;
+    std::string target;
+};
+
 using MxAnswer = Answer<MxRecord>;
 using AddressAnswer = Answer<boost::asio::ip::address>;
 using TxtAnswer = Answer<std::string>;  // one string per record, its strings concatenated
 using TlsaAnswer = Answer<TlsaRecord>;
+using SrvAnswer = Answer<SrvRecord>;
 using NameAnswer = Answer<std::string>;  // PTR targets, in presentation form like MX exchanges
 
 }  // namespace sealbox::dns

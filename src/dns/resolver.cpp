@@ -32,6 +32,7 @@ constexpr int kTypePtr = 12;
 constexpr int kTypeMx = 15;
 constexpr int kTypeTxt = 16;
 constexpr int kTypeAaaa = 28;
+constexpr int kTypeSrv = 33;
 constexpr int kTypeTlsa = 52;
 constexpr int kClassIn = 1;
 // RFC 1035 §4.1.1.
@@ -476,6 +477,11 @@ Resolver::Resolver(asio::any_io_executor executor, const DnsConfig& config)
 
 Resolver::~Resolver() {
     asio::dispatch(core_->strand(), [core = core_] { core->close(); });
+}
+
+asio::awaitable<SrvAnswer> Resolver::srv(std::string name) {
+    auto answers = co_await Core::ask(core_, one(std::move(name), kTypeSrv));
+    co_return decode<SrvRecord>(std::move(answers[0]), "SRV", parse_srv);
 }
 
 asio::awaitable<MxAnswer> Resolver::mx(std::string name) {

@@ -36,6 +36,7 @@ class Resolver {
     // Names are in presentation form, with or without the final dot ("example.org"); a text
     // that cannot be a domain name is answered `nxdomain`. CNAMEs are followed.
     boost::asio::awaitable<MxAnswer> mx(std::string name);
+    boost::asio::awaitable<SrvAnswer> srv(std::string name);  // e.g. "_imaps._tcp.example.org"
     boost::asio::awaitable<AddressAnswer> a(std::string name);
     boost::asio::awaitable<AddressAnswer> aaaa(std::string name);
     // AAAA and A at once: IPv6 addresses first. `ok` when either has records (then `secure`

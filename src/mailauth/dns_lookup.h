@@ -1,7 +1,8 @@
 #pragma once
-// What mail authentication (SPF, DKIM, DMARC, ARC) asks of DNS. The server answers through
-// dns::Resolver (ResolverLookup); tests answer from a table (tests/mailauth/fake_dns.h), so
-// that each RFC's rules can be checked against exactly the zone data a case describes.
+// What mail authentication (SPF, DKIM, DMARC, ARC) and `sealbox dns check` ask of DNS. The server
+// answers through dns::Resolver (ResolverLookup); tests answer from a table
+// (tests/mailauth/fake_dns.h), so that each RFC's rules can be checked against exactly the zone
+// data a case describes.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -25,6 +26,7 @@ class DnsLookup {
     virtual boost::asio::awaitable<dns::AddressAnswer> aaaa(std::string name) = 0;
     virtual boost::asio::awaitable<dns::MxAnswer> mx(std::string name) = 0;
     virtual boost::asio::awaitable<dns::NameAnswer> ptr(boost::asio::ip::address address) = 0;
+    virtual boost::asio::awaitable<dns::SrvAnswer> srv(std::string name) = 0;
 };
 
 class ResolverLookup final : public DnsLookup {
@@ -35,6 +37,7 @@ class ResolverLookup final : public DnsLookup {
     boost::asio::awaitable<dns::AddressAnswer> aaaa(std::string name) override;
     boost::asio::awaitable<dns::MxAnswer> mx(std::string name) override;
     boost::asio::awaitable<dns::NameAnswer> ptr(boost::asio::ip::address address) override;
+    boost::asio::awaitable<dns::SrvAnswer> srv(std::string name) override;
 
   private:
     dns::Resolver& resolver_;

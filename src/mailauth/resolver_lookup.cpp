@@ -23,4 +23,8 @@ boost::asio::awaitable<dns::NameAnswer> ResolverLookup::ptr(boost::asio::ip::add
     co_return co_await resolver_.ptr(address);
 }
 
+boost::asio::awaitable<dns::SrvAnswer> ResolverLookup::srv(std::string name) {
+    co_return co_await resolver_.srv(std::move(name));
+}
+
 }  // namespace sealbox::mailauth

@@ -34,6 +34,21 @@ TEST(Rdata, Mx) {
     EXPECT_EQ(null_mx->exchange, ".");
 }
 
+TEST(Rdata, Srv) {  // RFC 2782
+    auto srv = parse_srv(concat({0, 5, 0, 10, 0x03, 0xe1}, name({"mail", "example", "org"})));
+    ASSERT_TRUE(srv);
+    EXPECT_EQ(srv->priority, 5);
+    EXPECT_EQ(srv->weight, 10);
+    EXPECT_EQ(srv->port, 993);
+    EXPECT_EQ(srv->target, "mail.example.org");
+    auto none = parse_srv(Bytes{0, 0, 0, 0, 0, 0, 0});  // RFC 6186 §4: "." not offered
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->target, ".");
+    EXPECT_FALSE(parse_srv(Bytes{0, 0, 0, 0, 0, 0}));
+    EXPECT_FALSE(parse_srv(Bytes{0, 0, 0, 0, 0, 0, 0, 0}));        // bytes after the name
+    EXPECT_FALSE(parse_srv(Bytes{0, 0, 0, 0, 0, 0, 0xc0, 0x0c}));  // a compression pointer
+}
+
 TEST(Rdata, MxRefusesWhatDoesNotFit) {
     Bytes good = concat({0, 10}, name({"mx", "example"}));
     EXPECT_FALSE(parse_mx(Bytes{}));

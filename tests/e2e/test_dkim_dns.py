@@ -74,7 +74,9 @@ class DkimDnsTest(SealboxTestCase):
         self.assertIn("DIFFERENT     example.test TXT", lines)
         self.assertIn("              DNS: v=spf1 a -all", lines)
         self.assertEqual(len([l for l in lines if re.match(r"OK +sb\d{6}[re]\._domainkey", l)]), 2)
-        self.assertIn("NOT CHECKED   _imaps._tcp.example.test SRV", lines)
+        # The SRV records were published as printed; pop3 and imap are on in this config.
+        self.assertIn("OK            _imaps._tcp.example.test SRV", lines)
+        self.assertIn("OK            _pop3._tcp.example.test SRV", lines)
 
     def test_dns_of_a_domain_not_ours_is_refused(self):
         proc = self.sealbox("dns", "elsewhere.test", check=False)

@@ -33,6 +33,9 @@ class FakeDns final : public DnsLookup {
     void add_ptr(const std::string& name, std::string target) {
         zone(name).ptr.push_back(std::move(target));
     }
+    void add_srv(const std::string& name, dns::SrvRecord record) {
+        zone(name).srv.push_back(std::move(record));
+    }
     // The name exists (NODATA for every type) though it has no records.
     void add_empty(const std::string& name) { zone(name); }
     void add_timeout(const std::string& name) { timeouts_.insert(key(name)); }
@@ -57,6 +60,9 @@ class FakeDns final : public DnsLookup {
     }
     boost::asio::awaitable<dns::NameAnswer> ptr(boost::asio::ip::address address) override {
         co_return answer(reverse_name(address), &Records::ptr);
+    }
+    boost::asio::awaitable<dns::SrvAnswer> srv(std::string name) override {
+        co_return answer(name, &Records::srv);
     }
 
     // "1.2.0.192.in-addr.arpa" / nibbles under "ip6.arpa" (RFC 1035 §3.5, RFC 3596 §2.5).
@@ -87,6 +93,7 @@ class FakeDns final : public DnsLookup {
         std::vector<boost::asio::ip::address> aaaa;
         std::vector<dns::MxRecord> mx;
         std::vector<std::string> ptr;
+        std::vector<dns::SrvRecord> srv;
     };
 
     static std::string key(std::string name) {

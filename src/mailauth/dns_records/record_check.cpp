@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "smtp/proto/chars.h"
+
 namespace sealbox::mailauth::dns_records {
 namespace {
 
@@ -100,6 +102,29 @@ boost::asio::awaitable<void> check_mx(DnsLookup& dns, RecordCheck& check) {
     }
 }
 
+// RFC 6186 §3: a client picks the target and port; priority and weight only order several.
+boost::asio::awaitable<void> check_srv(DnsLookup& dns, RecordCheck& check) {
+    auto answer = co_await dns.srv(check.expected.name);
+    if (answer.status != dns::Status::ok) {
+        check.status = lookup_failure(answer.status);
+        check.served = {answer.detail};
+        co_return;
+    }
+    check.status = CheckStatus::different;
+    for (const auto& srv : answer.records) {
+        bool same_target = smtp::chars::iequals(without_final_dot(srv.target),
+                                                without_final_dot(check.expected.target));
+        // RFC 2782: the port is meaningless for the "." target (service not offered).
+        if (same_target && (check.expected.target == "." || srv.port == check.expected.port)) {
+            check.status = CheckStatus::ok;
+            check.served.clear();
+            co_return;
+        }
+        check.served.push_back(
+            fmt::format("{} {} {} {}", srv.priority, srv.weight, srv.port, srv.target));
+    }
+}
+
 boost::asio::awaitable<std::set<std::string>> addresses_of(DnsLookup& dns, std::string name,
                                                            dns::Status& status) {
     std::set<std::string> addresses;
@@ -149,8 +174,6 @@ std::string_view to_string(CheckStatus status) {
             return "DIFFERENT";
         case CheckStatus::failed:
             return "LOOKUP FAILED";
-        case CheckStatus::unchecked:
-            return "NOT CHECKED";
     }
     return "?";
 }
@@ -172,7 +195,8 @@ boost::asio::awaitable<std::vector<RecordCheck>> check_records(
                 co_await check_cname(dns, check);
                 break;
             case RecordType::srv:
-                break;  // DnsLookup has no SRV query; printed as not checked
+                co_await check_srv(dns, check);
+                break;
         }
         checks.push_back(std::move(check));
     }

@@ -130,6 +130,9 @@ class SuiteDns final : public DnsLookup {
     boost::asio::awaitable<dns::NameAnswer> ptr(boost::asio::ip::address address) override {
         co_return rules(FakeDns::reverse_name(address), co_await zone_.ptr(address));
     }
+    boost::asio::awaitable<dns::SrvAnswer> srv(std::string name) override {
+        co_return rules(name, co_await zone_.srv(name));
+    }
 
   private:
     static std::string lowercase(std::string_view text) {
