@@ -13,6 +13,7 @@
 #include "mailauth/arc/validate.h"
 #include "mailauth/auth_results.h"
 #include "mailauth/fake_dns.h"
+#include "support/gtest_name.h"
 
 namespace sealbox::mailauth::arc {
 namespace {
@@ -208,13 +209,7 @@ TEST_P(ArcSigning, WritesTheExpectedArcSet) {
 }
 
 std::string test_name(const ::testing::TestParamInfo<Case>& info) {
-    std::string name = info.param.id;
-    for (char& ch : name) {
-        if (!std::isalnum(static_cast<unsigned char>(ch))) {
-            ch = '_';
-        }
-    }
-    return name;
+    return sealbox::testing::gtest_name(info.param.id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Suite, ArcValidation, ::testing::ValuesIn(load("validation")), test_name);

@@ -10,6 +10,7 @@
 
 #include "mailauth/fake_dns.h"
 #include "mailauth/spf/check_host.h"
+#include "support/gtest_name.h"
 
 namespace sealbox::mailauth::spf {
 namespace {
@@ -202,13 +203,7 @@ TEST_P(SpfConformance, GivesTheExpectedResult) {
 }
 
 std::string test_name(const ::testing::TestParamInfo<Case>& info) {
-    std::string name = info.param.id;
-    for (char& ch : name) {
-        if (!std::isalnum(static_cast<unsigned char>(ch))) {
-            ch = '_';
-        }
-    }
-    return name;
+    return sealbox::testing::gtest_name(info.param.id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Rfc7208, SpfConformance, ::testing::ValuesIn(load("rfc7208")), test_name);
