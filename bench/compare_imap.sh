@@ -5,7 +5,9 @@
 #   bench/compare_imap.sh [BUILD_DIR]       (default: build; needs BUILD_DIR/sealbox)
 #
 # Environment: MESSAGES (10000) appended to each server, CLIENTS (50) and DURATION (30 seconds) of
-# the mixed workload (DURATION, not SECONDS: bash owns that name), CONNECTIONS (1000) idle
+# the mixed workload (DURATION, not SECONDS: bash owns that name; RATE commands per second per
+# client for an open loop at the same offered load on both, 0 (default) for a closed loop),
+# CONNECTIONS (1000) idle
 # connections and LOGIN_CONNECTIONS (200 more, logged in while the others stay open; 0 skips that
 # phase) for idle-memory (each LOGIN costs an Argon2id, and Dovecot runs its passwd-file logins
 # one at a time, ~0.5 s each), POP3_MESSAGES (1000) retrieved over POP3, SEARCH_WORD (kumquat, in ~2% of the messages), RUNS
@@ -36,6 +38,7 @@ load=(/usr/bin/python3 "$root/bench/imap_load.py")
 messages=${MESSAGES:-10000}
 clients=${CLIENTS:-50}
 duration=${DURATION:-30}
+rate=${RATE:-0}
 connections=${CONNECTIONS:-1000}
 login_connections=${LOGIN_CONNECTIONS:-200}
 pop3_messages=${POP3_MESSAGES:-1000}
@@ -235,7 +238,7 @@ arguments() {  # arguments NAME: those of one measurement, from the knobs
         fetch-bodies) ;;
         search-text) echo "$search_word" --runs "$runs" ;;
         pop3-retr) echo "$pop3_messages" ;;
-        mixed) echo --clients "$clients" --seconds "$duration" ;;
+        mixed) echo --clients "$clients" --seconds "$duration" --rate "$rate" ;;
         idle-memory) echo --connections "$connections" --login-connections "$login_connections" ;;
         *) echo "compare_imap.sh: unknown measure $1" >&2; exit 1 ;;
     esac

@@ -413,7 +413,11 @@ async def search_text(args):
 
 async def mixed(args):
     """Clients logged in at once, each looping SELECT / UID FETCH of a random message's body /
-    UID STORE +FLAGS (\\Seen) / NOOP for a fixed time; throughput and latency per operation."""
+    UID STORE +FLAGS (\\Seen) / NOOP for a fixed time; throughput and latency per operation.
+    With --rate, each client issues its commands on a fixed schedule (an open loop) instead of
+    as soon as the last one is answered, so that two servers are compared at the same offered
+    load; a command's latency then runs from when it was due, so that a server that falls
+    behind is not flattered by the commands it delayed (coordinated omission)."""
     gate = asyncio.Semaphore(args.login_concurrency)
 
     async def setup():
@@ -440,9 +444,16 @@ async def mixed(args):
                ("fetch", lambda: f"UID FETCH {rng.choice(uids)} BODY.PEEK[]"),
                ("store", lambda: f"UID STORE {rng.choice(uids)} +FLAGS (\\Seen)"),
                ("noop", lambda: "NOOP")]
+        interval = 1.0 / args.rate if args.rate else 0.0
+        # Clients start spread over one interval, not all at once.
+        due = time.monotonic() + interval * rng.random()
         while time.monotonic() < deadline:
             for name, command in ops:
-                start = time.monotonic()
+                if interval:
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    start, due = due, due + interval
+                else:
+                    start = time.monotonic()
                 try:
                     await imap.command(command())
                 except ServerError as e:
@@ -460,7 +471,7 @@ async def mixed(args):
     cpu.stop()
     await asyncio.gather(*(c.close() for c in clients))
     total = sum(len(v) for v in latencies.values())
-    result("mixed", clients=args.clients, seconds=round(elapsed, 3), ops=total,
+    result("mixed", clients=args.clients, rate=args.rate, seconds=round(elapsed, 3), ops=total,
            ops_per_s=round(total / elapsed, 1), errors=errors["count"],
            **{f"{name}_p50_ms": ms(percentile(v, 50) or 0) for name, v in latencies.items()},
            **{f"{name}_p99_ms": ms(percentile(v, 99) or 0) for name, v in latencies.items()},
@@ -633,6 +644,8 @@ def main():
     p = sub.add_parser("mixed", help="concurrent SELECT/FETCH/STORE/NOOP clients")
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--rate", type=float, default=0,
+                   help="commands per second per client (open loop); 0: each as soon as the last is answered")
     p.add_argument("--login-concurrency", type=int, default=8)
     p = sub.add_parser("idle-memory", help="server memory per idle connection")
     p.add_argument("--connections", type=int, default=1000)
