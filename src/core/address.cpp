@@ -2,22 +2,18 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
+
 namespace sealbox {
 namespace {
 
-constexpr std::size_t kMaxLocalPart = 64;   // RFC 5321 §4.5.3.1.1
-constexpr std::size_t kMaxDomain = 255;     // RFC 5321 §4.5.3.1.2
+constexpr std::size_t kMaxLocalPart = 64;  // RFC 5321 §4.5.3.1.1
+constexpr std::size_t kMaxDomain = 255;    // RFC 5321 §4.5.3.1.2
 constexpr std::size_t kMaxLabel = 63;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
+bool is_utf8_byte(char c) {
+    return static_cast<unsigned char>(c) >= 0x80;
 }
-
-bool is_utf8_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
 // RFC 5322 §3.2.3 atext, plus UTF-8 (RFC 6531 §3.3).
 bool is_atext(char c) {
@@ -46,7 +42,7 @@ std::optional<std::string> normalize_domain(std::string_view domain) {
     if (domain.empty() || domain.size() > kMaxDomain) {
         return std::nullopt;
     }
-    std::string out = lowered(domain);
+    std::string out = ascii_lower(domain);
     std::size_t start = 0;
     while (true) {
         std::size_t dot = out.find('.', start);
@@ -82,7 +78,7 @@ std::optional<MailAddress> parse_address(std::string_view text) {
 }
 
 std::string address_key(const MailAddress& address) {
-    return lowered(address.local_part) + "@" + address.domain;
+    return ascii_lower(address.local_part) + "@" + address.domain;
 }
 
 }  // namespace sealbox

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace sealbox::mtasts {
 namespace {
 
@@ -22,13 +24,6 @@ std::string_view trim_wsp(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
 }
 
 // sts-ext-name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
@@ -77,7 +72,7 @@ std::optional<std::string> mx_pattern(std::string_view value) {
     if (!is_domain(domain)) {
         return std::nullopt;
     }
-    return lower(value);
+    return ascii_lower(value);
 }
 
 }  // namespace
@@ -269,7 +264,7 @@ bool mx_matches(const Policy& policy, std::string_view host) {
     if (host.ends_with('.')) {
         host.remove_suffix(1);
     }
-    const std::string name = lower(host);
+    const std::string name = ascii_lower(host);
     for (const std::string& pattern : policy.mx) {
         if (pattern.starts_with("*.")) {
             // One label, not empty, before the pattern's suffix (".example.net").

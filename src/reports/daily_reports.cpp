@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "core/address.h"
+#include "core/ascii.h"
 #include "crypto/random.h"
 #include "mailauth/dkim_keys/domain_signer.h"
 #include "net/blocking.h"
@@ -19,16 +20,9 @@ namespace dmarc = mailauth::dmarc;
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 std::string domain_of(std::string_view address) {
     auto at = address.rfind('@');
-    return lowercase(at == std::string_view::npos ? address : address.substr(at + 1));
+    return ascii_lower(at == std::string_view::npos ? address : address.substr(at + 1));
 }
 
 // "20261123.<random>": unique, and a dot-atom, as the Subject's msg-id needs.
@@ -78,8 +72,8 @@ class Run {
   private:
     // On the worker pool.
     bool is_local(const std::string& domain) const {
-        const std::string d = lowercase(domain);
-        return d == lowercase(identity_.submitter) || d == domain_of(identity_.from) ||
+        const std::string d = ascii_lower(domain);
+        return d == ascii_lower(identity_.submitter) || d == domain_of(identity_.from) ||
                (deps_.is_local_domain && deps_.is_local_domain(d));
     }
 

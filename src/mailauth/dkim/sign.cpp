@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/ascii.h"
 #include "core/base64.h"
 #include "core/error.h"
 #include "mailauth/dkim/signature.h"
@@ -25,12 +26,6 @@ constexpr std::array<std::string_view, 6> signed_when_present = {
     "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
     // List-* (RFC 2369, RFC 2919, RFC 8058) are matched by prefix below.
     "list-"};
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::ranges::transform(out, out.begin(), smtp::chars::to_lower);
-    return out;
-}
 
 // Writes a field's words, folding with CRLF SP before a word that would pass the line limit.
 class FoldedWriter {
@@ -106,7 +101,7 @@ std::vector<std::string> headers_to_sign(const std::vector<HeaderField>& headers
         names.insert(names.end(), static_cast<std::size_t>(count) + 1, std::string(name));
     }
     for (const auto& field : headers) {
-        auto name = lower(field.name);
+        auto name = ascii_lower(field.name);
         bool wanted = std::ranges::any_of(signed_when_present, [&](std::string_view signed_name) {
             return signed_name.ends_with('-')
                        ? name.starts_with(signed_name) && name.size() > signed_name.size()

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "core/ascii.h"
 #include "core/base64.h"
 #include "core/error.h"
 #include "crypto/aead.h"
@@ -36,16 +37,6 @@ std::string_view type_name(dkim::KeyType type) {
 
 dkim::KeyType type_of(std::string_view name) {
     return name == "ed25519" ? dkim::KeyType::ed25519 : dkim::KeyType::rsa;
-}
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
 }
 
 // What a sealed private key is bound to: it opens only in its own row.
@@ -131,7 +122,7 @@ std::vector<DkimKey> KeyStore::add_pair(const std::string& domain, std::int64_t 
 }
 
 std::vector<DkimKey> KeyStore::generate(std::string_view domain, std::int64_t now) {
-    auto name = lowercase(domain);
+    auto name = ascii_lower(domain);
     std::lock_guard lock(mutex_);
     store::Transaction tx(db_);
     auto active = db_.prepare("SELECT 1 FROM dkim_keys WHERE domain = ? AND state = 'active'");
@@ -145,7 +136,7 @@ std::vector<DkimKey> KeyStore::generate(std::string_view domain, std::int64_t no
 }
 
 std::vector<DkimKey> KeyStore::rotate(std::string_view domain, std::int64_t now) {
-    auto name = lowercase(domain);
+    auto name = ascii_lower(domain);
     std::lock_guard lock(mutex_);
     store::Transaction tx(db_);
     db_.prepare("UPDATE dkim_keys SET state = 'retired' WHERE domain = ? AND state = 'active'")
@@ -161,7 +152,7 @@ std::vector<DkimKey> KeyStore::rotate(std::string_view domain, std::int64_t now)
 }
 
 void KeyStore::remove(std::string_view domain, std::string_view selector) {
-    auto name = lowercase(domain);
+    auto name = ascii_lower(domain);
     std::lock_guard lock(mutex_);
     db_.prepare("DELETE FROM dkim_keys WHERE domain = ? AND selector = ? AND state = 'retired'")
         .bind(1, name)
@@ -178,12 +169,12 @@ std::vector<DkimKey> KeyStore::list(std::string_view domain) {
     auto s = db_.prepare(
         "SELECT domain, selector, type, public_key, created, state FROM dkim_keys "
         "WHERE domain = ? ORDER BY created, id");
-    s.bind(1, lowercase(domain));
+    s.bind(1, ascii_lower(domain));
     return read_keys(s);
 }
 
 std::vector<SignerKey> KeyStore::active_keys(std::string_view domain) {
-    auto name = lowercase(domain);
+    auto name = ascii_lower(domain);
     std::lock_guard lock(mutex_);
     auto s = db_.prepare(
         "SELECT selector, type, private_key FROM dkim_keys WHERE domain = ? AND state = 'active' "

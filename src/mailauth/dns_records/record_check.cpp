@@ -5,22 +5,15 @@
 #include <algorithm>
 #include <set>
 
+#include "core/ascii.h"
 #include "smtp/proto/chars.h"
 
 namespace sealbox::mailauth::dns_records {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return out;
-}
-
 std::string without_final_dot(std::string_view host) {
-    return lowercase(host.ends_with('.') && host.size() > 1 ? host.substr(0, host.size() - 1)
-                                                            : host);
+    return ascii_lower(host.ends_with('.') && host.size() > 1 ? host.substr(0, host.size() - 1)
+                                                              : host);
 }
 
 // The text with runs of blanks made one space, and none around ";" and "=" or at the ends, nor a
@@ -53,7 +46,7 @@ std::string kind_of(std::string_view text) {
     if (!s.starts_with("v=")) {
         return "";
     }
-    return lowercase(s.substr(0, std::min(s.find(';'), s.find(' '))));
+    return ascii_lower(s.substr(0, std::min(s.find(';'), s.find(' '))));
 }
 
 CheckStatus lookup_failure(dns::Status status) {

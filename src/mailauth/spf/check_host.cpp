@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "core/ascii.h"
 #include "mailauth/spf/macro.h"
 #include "mailauth/spf/record.h"
 
@@ -28,13 +29,6 @@ struct Stop {
     Result result;
     std::string detail;
 };
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string without_final_dot(std::string name) {
     if (!name.empty() && name.back() == '.') {
@@ -104,8 +98,8 @@ bool in_network(const address& ip, const address& network, int prefix) {
 
 // `name` is `domain` or one of its subdomains, without regard to case or a final dot.
 bool within(const std::string& name, const std::string& domain) {
-    auto n = lowercase(without_final_dot(name));
-    auto d = lowercase(without_final_dot(domain));
+    auto n = ascii_lower(without_final_dot(name));
+    auto d = ascii_lower(without_final_dot(domain));
     return n == d || (n.size() > d.size() && n.ends_with(d) && n[n.size() - d.size() - 1] == '.');
 }
 
@@ -337,7 +331,7 @@ class Evaluation {
     // §5.5: a PTR name is validated when it resolves back to the client; a lookup error just
     // leaves it unvalidated.
     awaitable<bool> validated(const std::string& name) {
-        auto key = lowercase(name);
+        auto key = ascii_lower(name);
         if (auto it = validated_.find(key); it != validated_.end()) {
             co_return it->second;
         }
@@ -353,7 +347,7 @@ class Evaluation {
         auto names = co_await ptr_names();
         for (int pass = 0; pass < 3; ++pass) {
             for (const auto& name : names) {
-                bool wanted = pass == 0   ? lowercase(name) == lowercase(domain)
+                bool wanted = pass == 0   ? ascii_lower(name) == ascii_lower(domain)
                               : pass == 1 ? within(name, domain)
                                           : true;
                 if (wanted && co_await validated(name)) {
