@@ -81,10 +81,14 @@ std::string format_value(std::string_view value) {
 // Writes words separated by blanks, folding before a word that would pass the fold column.
 class FoldedLine {
   public:
-    explicit FoldedLine(std::string start) : text_(std::move(start)), column_(text_.size()) {}
+    // `fold` false: one line, words separated by single spaces.
+    explicit FoldedLine(std::string start, bool fold = true)
+        : text_(std::move(start)), column_(text_.size()), fold_(fold) {}
 
     void word(std::string_view word, bool new_line = false) {
-        if (new_line || column_ + 1 + word.size() > kFoldColumn) {
+        if (text_.empty()) {
+            // the first word of an unfolded line
+        } else if (fold_ && (new_line || column_ + 1 + word.size() > kFoldColumn)) {
             text_ += "\r\n\t";
             column_ = 8;
         } else {
@@ -99,11 +103,38 @@ class FoldedLine {
         column_ += text.size();
     }
     std::string finish() { return std::move(text_) + "\r\n"; }
+    std::string text() { return std::move(text_); }
 
   private:
     std::string text_;
     std::size_t column_;
+    bool fold_;
 };
+
+// RFC 8601 §2.2: the resinfo list, ";"-separated, or "none" (no-result).
+void write_results(FoldedLine& line, const std::vector<MethodResult>& results) {
+    if (results.empty()) {
+        line.word("none");
+        return;
+    }
+    bool first = true;
+    for (const MethodResult& result : results) {
+        if (!first) {
+            line.append(";");
+        }
+        first = false;
+        line.word(result.method + "=" + (result.result.empty() ? "none" : result.result),
+                  /*new_line=*/true);
+        if (!result.reason.empty()) {
+            line.word("reason=" + format_value(result.reason));
+        }
+        for (const ResultProperty& property : result.properties) {
+            // pvalue (§2.2) is a value, or an address written bare.
+            line.word(property.ptype + "." + property.property + "=" +
+                      (is_address(property.value) ? property.value : format_value(property.value)));
+        }
+    }
+}
 
 // RFC 5322 §3.2.2 CFWS: blanks, line breaks of folds, and comments, which nest and may hold
 // quoted-pairs. False when a comment never closes.
@@ -139,25 +170,15 @@ std::string format_authentication_results(std::string_view authserv_id,
                                           const std::vector<MethodResult>& results) {
     FoldedLine line(std::string(kFieldName) + ":");
     line.word(format_value(authserv_id));
-    if (results.empty()) {
-        line.append(";");
-        line.word("none");
-        return line.finish();
-    }
-    for (const MethodResult& result : results) {
-        line.append(";");
-        line.word(result.method + "=" + (result.result.empty() ? "none" : result.result),
-                  /*new_line=*/true);
-        if (!result.reason.empty()) {
-            line.word("reason=" + format_value(result.reason));
-        }
-        for (const ResultProperty& property : result.properties) {
-            // pvalue (§2.2) is a value, or an address written bare.
-            line.word(property.ptype + "." + property.property + "=" +
-                      (is_address(property.value) ? property.value : format_value(property.value)));
-        }
-    }
+    line.append(";");
+    write_results(line, results);
     return line.finish();
+}
+
+std::string format_results(const std::vector<MethodResult>& results) {
+    FoldedLine line("", /*fold=*/false);
+    write_results(line, results);
+    return line.text();
 }
 
 std::optional<std::string> read_authserv_id(std::string_view field_body) {

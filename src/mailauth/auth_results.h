@@ -41,6 +41,10 @@ struct MethodResult {
 std::string format_authentication_results(std::string_view authserv_id,
                                           const std::vector<MethodResult>& results);
 
+// The same results as format_authentication_results writes them after the authserv-id, on one
+// line: what an ARC-Authentication-Results field carries (RFC 8617 §4.1.1).
+std::string format_results(const std::vector<MethodResult>& results);
+
 // RFC 8601 §2.2: the authserv-id at the start of an Authentication-Results field body (after
 // the colon, folded or not): a token or quoted-string after optional CFWS (comments may nest).
 // nullopt when there is none.

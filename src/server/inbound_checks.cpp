@@ -176,26 +176,6 @@ void apply_dmarc_policy(const dmarc::MessageVerdict& dmarc_verdict,
     }
 }
 
-// The resinfo of our Authentication-Results field on one line, as the ARC-Authentication-Results
-// field carries it (RFC 8617 §4.1.1).
-std::string results_text(std::string_view field) {
-    auto semicolon = field.find(';');
-    std::string text;
-    for (char c :
-         field.substr(semicolon == std::string_view::npos ? field.size() : semicolon + 1)) {
-        if (c == '\r' || c == '\n' || c == '\t') {
-            c = ' ';
-        }
-        if (c != ' ' || (!text.empty() && text.back() != ' ')) {
-            text += c;
-        }
-    }
-    while (!text.empty() && text.back() == ' ') {
-        text.pop_back();
-    }
-    return text;
-}
-
 // RFC 8617 §5.1: the ARC Set a forwarder adds, signed with the RSA key of the alias's domain (the
 // only algorithm §4.1.2 defines for ARC). Empty when that domain has no key.
 std::string seal_forwarded(dkim_keys::KeyStore& keys, const std::string& domain,
@@ -288,13 +268,13 @@ asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelo
             co_return verdict;
         }
     }
-    std::string field = format_authentication_results(options_.authserv_id, results);
-    verdict.message = field + without_own_results(std::move(message), options_.authserv_id);
+    verdict.message = format_authentication_results(options_.authserv_id, results) +
+                      without_own_results(std::move(message), options_.authserv_id);
     if (!envelope.forwarding_domain.empty() && options_.arc && dkim_keys_) {
         try {
             verdict.forwarded_prefix = co_await net::run_blocking(workers_, [&] {
                 return seal_forwarded(*dkim_keys_, envelope.forwarding_domain, verdict.message,
-                                      chain.result, options_.authserv_id, results_text(field));
+                                      chain.result, options_.authserv_id, format_results(results));
             });
         } catch (const std::exception& e) {
             // Forwarded unsealed: the far end sees what it would have seen without ARC.

@@ -33,6 +33,26 @@ TEST(AuthenticationResults, WritesNoneWhenThereAreNoResults) {
               "Authentication-Results: mx.sealbox.test; none\r\n");
 }
 
+// What ARC-Authentication-Results carries (RFC 8617 §4.1.1): the same results on one line, and
+// quoted values kept as they are, long or not.
+TEST(AuthenticationResults, ResultsOnOneLineForArc) {
+    MethodResult dkim{"dkim", "fail", "body  hash mismatch", {}};
+    for (int i = 0; i < 8; ++i) {
+        dkim.property("header", "d", "subdomain" + std::to_string(i) + ".example.org");
+    }
+    std::vector<MethodResult> results{
+        MethodResult{"spf", "pass", "", {}}.property("smtp", "mailfrom", "alice@example.org"),
+        dkim};
+    std::string line = format_results(results);
+    EXPECT_TRUE(
+        line.starts_with("spf=pass smtp.mailfrom=alice@example.org; dkim=fail "
+                         "reason=\"body  hash mismatch\" header.d=subdomain0.example.org "))
+        << line;
+    EXPECT_TRUE(line.ends_with(" header.d=subdomain7.example.org")) << line;
+    EXPECT_EQ(line.find('\r'), std::string::npos);
+    EXPECT_EQ(format_results({}), "none");
+}
+
 TEST(AuthenticationResults, QuotesWhatIsNeitherTokenNorAddress) {
     std::vector<MethodResult> results{
         MethodResult{"spf", "fail", "sender \"not\" allowed\r\n", {}}
