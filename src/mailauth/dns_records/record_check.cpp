@@ -54,11 +54,20 @@ CheckStatus lookup_failure(dns::Status status) {
                                                                             : CheckStatus::failed;
 }
 
+// Whether the look-up answered with records; when it did not, `check` says why.
+template <typename Record>
+bool answered(const dns::Answer<Record>& answer, RecordCheck& check) {
+    if (answer.status == dns::Status::ok) {
+        return true;
+    }
+    check.status = lookup_failure(answer.status);
+    check.served = {answer.detail};
+    return false;
+}
+
 boost::asio::awaitable<void> check_txt(DnsLookup& dns, RecordCheck& check) {
     auto answer = co_await dns.txt(check.expected.name);
-    if (answer.status != dns::Status::ok) {
-        check.status = lookup_failure(answer.status);
-        check.served = {answer.detail};
+    if (!answered(answer, check)) {
         co_return;
     }
     auto kind = kind_of(check.expected.text);
@@ -79,9 +88,7 @@ boost::asio::awaitable<void> check_txt(DnsLookup& dns, RecordCheck& check) {
 
 boost::asio::awaitable<void> check_mx(DnsLookup& dns, RecordCheck& check) {
     auto answer = co_await dns.mx(check.expected.name);
-    if (answer.status != dns::Status::ok) {
-        check.status = lookup_failure(answer.status);
-        check.served = {answer.detail};
+    if (!answered(answer, check)) {
         co_return;
     }
     check.status = CheckStatus::different;
@@ -98,9 +105,7 @@ boost::asio::awaitable<void> check_mx(DnsLookup& dns, RecordCheck& check) {
 // RFC 6186 §3: a client picks the target and port; priority and weight only order several.
 boost::asio::awaitable<void> check_srv(DnsLookup& dns, RecordCheck& check) {
     auto answer = co_await dns.srv(check.expected.name);
-    if (answer.status != dns::Status::ok) {
-        check.status = lookup_failure(answer.status);
-        check.served = {answer.detail};
+    if (!answered(answer, check)) {
         co_return;
     }
     check.status = CheckStatus::different;
