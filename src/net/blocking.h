@@ -20,8 +20,7 @@
 
 namespace sealbox::net {
 
-namespace detail {
-
+// What blocking work came to: its value, or the exception it threw.
 template <typename Result>
 struct Outcome {
     std::exception_ptr error;
@@ -33,7 +32,8 @@ struct Outcome<void> {
     std::exception_ptr error;
 };
 
-// Runs `work` on `pool`, then hands its outcome to `done` on `executor`.
+// Runs `work` on `pool`, then hands its Outcome to `done` on `executor`; for work started without
+// waiting for it (a read ahead of need). run_blocking() is this, awaited.
 template <typename Work, typename Executor, typename Done>
 void run_on(boost::asio::thread_pool& pool, Work work, Executor executor, Done done) {
     boost::asio::post(pool, [work = std::move(work), executor, done = std::move(done)]() mutable {
@@ -49,13 +49,12 @@ void run_on(boost::asio::thread_pool& pool, Work work, Executor executor, Done d
         } catch (...) {
             outcome.error = std::current_exception();
         }
-        boost::asio::post(executor, [done = std::move(done), outcome = std::move(outcome)]() mutable {
-            done(std::move(outcome));
-        });
+        boost::asio::post(executor,
+                          [done = std::move(done), outcome = std::move(outcome)]() mutable {
+                              done(std::move(outcome));
+                          });
     });
 }
-
-}  // namespace detail
 
 template <typename Work>
 boost::asio::awaitable<std::invoke_result_t<Work&>> run_blocking(boost::asio::thread_pool& pool,
@@ -63,15 +62,15 @@ boost::asio::awaitable<std::invoke_result_t<Work&>> run_blocking(boost::asio::th
     using Result = std::invoke_result_t<Work&>;
     auto executor = co_await boost::asio::this_coro::executor;
     auto initiate = [&pool, executor](auto handler, Work w) {
-        detail::run_on(pool, std::move(w), executor,
-                       [handler = std::move(handler)](detail::Outcome<Result> outcome) mutable {
-                           std::move(handler)(std::move(outcome));
-                       });
+        run_on(pool, std::move(w), executor,
+               [handler = std::move(handler)](Outcome<Result> outcome) mutable {
+                   std::move(handler)(std::move(outcome));
+               });
     };
     // Awaited into a variable: gcc 12 miscompiles `co_return co_await`.
-    detail::Outcome<Result> outcome =
+    Outcome<Result> outcome =
         co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                             void(detail::Outcome<Result>)>(
+                                             void(Outcome<Result>)>(
             std::move(initiate), boost::asio::use_awaitable, std::move(work));
     if (outcome.error) {
         std::rethrow_exception(outcome.error);

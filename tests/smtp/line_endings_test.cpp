@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <string>
+
 namespace sealbox::smtp {
 namespace {
 
@@ -70,6 +74,49 @@ TEST(LineEndings, LongestLine) {
     s.feed(std::span<const char>("\r\nshort\r\n", 9));
     s.finish();
     EXPECT_EQ(s.longest_line(), 1000u);
+}
+
+// The scanner skips over runs of ordinary octets; this walks the rules octet by octet, as
+// RFC 5321 §2.3.8 states them, over random messages cut into random pieces.
+TEST(LineEndings, AgreesWithTheRulesOctetByOctet) {
+    std::mt19937 random(11);
+    const std::string alphabet = "\r\n.a ";
+    for (int round = 0; round < 2000; ++round) {
+        std::string message;
+        for (std::size_t i = random() % 80; i > 0; --i) {
+            message += alphabet[random() % alphabet.size()];
+        }
+        std::string expected;
+        bool bare_cr = false, bare_lf = false;
+        std::size_t line = 0, longest = 0;
+        for (std::size_t i = 0; i < message.size(); ++i) {
+            if (message[i] == '\r' || message[i] == '\n') {
+                bool crlf = message[i] == '\r' && i + 1 < message.size() && message[i + 1] == '\n';
+                (message[i] == '\r' ? bare_cr : bare_lf) |= !crlf;
+                i += crlf ? 1 : 0;
+                expected += "\r\n";
+                longest = std::max(longest, line + 2);
+                line = 0;
+            } else {
+                expected += message[i];
+                ++line;
+            }
+        }
+        longest = std::max(longest, line);
+
+        LineEndingScanner scanner;
+        std::string out;
+        for (std::size_t at = 0; at < message.size();) {
+            std::size_t piece = std::min<std::size_t>(1 + random() % 9, message.size() - at);
+            scanner.feed(std::span<const char>(message.data() + at, piece), &out);
+            at += piece;
+        }
+        scanner.finish(&out);
+        EXPECT_EQ(out, expected) << round;
+        EXPECT_EQ(scanner.saw_bare_cr(), bare_cr) << round;
+        EXPECT_EQ(scanner.saw_bare_lf(), bare_lf) << round;
+        EXPECT_EQ(scanner.longest_line(), longest) << round;
+    }
 }
 
 }  // namespace

@@ -9,10 +9,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/base64.h"
 #include "net/blocking.h"
 #include "pop3/session/session.h"
 #include "smtp/proto/chars.h"
-#include "core/base64.h"
 
 namespace sealbox::pop3 {
 namespace asio = boost::asio;

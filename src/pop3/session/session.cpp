@@ -112,6 +112,7 @@ asio::awaitable<void> Session::run() {
 }
 
 asio::awaitable<void> Session::release_maildrop() {
+    co_await read_ahead_.settle();
     if (maildrop_) {
         // A raw pointer in the lambda: gcc 12 may destroy a lambda temporary of a co_await
         // expression twice, which for an owning capture is a double free (see net/blocking.h).

@@ -15,6 +15,7 @@
 #include "pop3/proto/command.h"
 #include "pop3/proto/response.h"
 #include "pop3/session/handler.h"
+#include "pop3/session/read_ahead.h"
 
 namespace sealbox::pop3 {
 
@@ -67,7 +68,8 @@ class Session {
     // retrieve.cpp: RETR and TOP
     boost::asio::awaitable<void> on_retr(const Retr& retr);
     boost::asio::awaitable<void> on_top(const Top& top);
-    boost::asio::awaitable<std::optional<std::string>> read_message(std::uint32_t number);
+    boost::asio::awaitable<std::optional<std::string>> read_message(std::size_t index);
+    void read_ahead_after(std::size_t index);
     boost::asio::awaitable<void> send_message(std::string_view status, std::string_view message);
 
     // update.cpp: QUIT (RFC 1939 §6)
@@ -84,6 +86,7 @@ class Session {
     std::unique_ptr<Maildrop> maildrop_;  // TRANSACTION state
     std::string account_;
     std::vector<bool> deleted_;  // by index into maildrop_->entries(): marked by DELE
+    ReadAhead read_ahead_;       // reads maildrop_: settled before it goes
 };
 
 }  // namespace sealbox::pop3

@@ -1,6 +1,7 @@
 #include "smtp/proto/line_endings.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sealbox::smtp {
 
@@ -9,40 +10,57 @@ void LineEndingScanner::end_line(std::size_t ending) {
     line_length_ = 0;
 }
 
+// Copies the runs between line ends whole (memchr finds the ends), since this runs over every
+// octet of every message received and sent.
 void LineEndingScanner::feed(std::span<const char> chunk, std::string* out) {
-    for (char c : chunk) {
+    const char* data = chunk.data();
+    const std::size_t size = chunk.size();
+    std::size_t at = 0;
+    std::size_t next_lf = 0;  // where the next LF at or after `at` is (size when none); kept so
+                              // that a run of bare CRs does not search the rest again each time
+    bool next_lf_known = false;
+    auto crlf = [&] {
+        end_line(2);
+        if (out) {
+            out->append("\r\n");
+        }
+    };
+    while (at < size) {
         if (pending_cr_) {
             pending_cr_ = false;
-            if (c == '\n') {
-                end_line(2);
-                if (out) {
-                    out->append("\r\n");
-                }
-                continue;
+            if (data[at] != '\n') {
+                bare_cr_ = true;
+            } else {
+                ++at;
             }
-            bare_cr_ = true;
-            end_line(2);
-            if (out) {
-                out->append("\r\n");
-            }
+            crlf();
+            continue;
         }
-        if (c == '\r') {
+        if (!next_lf_known || next_lf < at) {
+            const void* lf = std::memchr(data + at, '\n', size - at);
+            next_lf = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - data) : size;
+            next_lf_known = true;
+        }
+        const void* cr = std::memchr(data + at, '\r', next_lf - at);
+        std::size_t stop =
+            cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - data) : next_lf;
+        line_length_ += stop - at;
+        if (out) {
+            out->append(data + at, stop - at);
+        }
+        at = stop;
+        if (at == size) {
+            break;
+        }
+        if (data[at] == '\r') {
             pending_cr_ = true;
-        } else if (c == '\n') {
-            bare_lf_ = true;
-            end_line(2);
-            if (out) {
-                out->append("\r\n");
-            }
         } else {
-            ++line_length_;
-            if (out) {
-                out->push_back(c);
-            }
+            bare_lf_ = true;
+            crlf();
         }
+        ++at;
     }
 }
-
 void LineEndingScanner::finish(std::string* out) {
     if (pending_cr_) {
         // Nothing can follow the last chunk, so a CR there is bare.

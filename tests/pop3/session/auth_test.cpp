@@ -88,8 +88,8 @@ TEST_F(Pop3Test, ProxyAuthorizationIsRefused) {
     Client c = secured();
     std::string as_bob =
         base64_encode(std::string("bob@example.test\0alice@example.test\0"
-                                        "alice-pw",
-                                        43));
+                                  "alice-pw",
+                                  43));
     EXPECT_EQ(c.cmd("AUTH PLAIN " + as_bob), "-ERR [AUTH] Invalid user name or password");
     EXPECT_EQ(maildrops.login_calls, 0);
 }

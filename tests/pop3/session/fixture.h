@@ -10,16 +10,18 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
+#include "core/base64.h"
 #include "core/error.h"
 #include "net/listener.h"
 #include "pop3/session/handler.h"
 #include "server/self_signed_cert.h"
-#include "core/base64.h"
 #include "support/temp_dir.h"
 
 namespace sealbox::pop3::test {
@@ -74,6 +76,23 @@ class FakeMaildropService : public MaildropService {
         std::lock_guard lock(mutex_);
         gone_.insert(unique_id);
     }
+    // Indexes of alice's messages read so far, in order.
+    std::vector<std::size_t> retrieved() {
+        std::lock_guard lock(mutex_);
+        return retrieved_;
+    }
+    // Until let_reads_go(), a read of a message at or past `index` waits (a slow disk).
+    void hold_reads_from(std::size_t index) {
+        std::lock_guard lock(mutex_);
+        hold_from_ = index;
+    }
+    void let_reads_go() {
+        {
+            std::lock_guard lock(mutex_);
+            hold_from_.reset();
+        }
+        reads_held_.notify_all();
+    }
 
   private:
     class FakeMaildrop : public Maildrop {
@@ -92,7 +111,10 @@ class FakeMaildropService : public MaildropService {
         }
         const std::vector<MaildropEntry>& entries() const override { return entries_; }
         std::string retrieve(std::size_t index) override {
-            std::lock_guard lock(service_.mutex_);
+            std::unique_lock lock(service_.mutex_);
+            service_.reads_held_.wait(
+                lock, [&] { return !service_.hold_from_ || index < *service_.hold_from_; });
+            service_.retrieved_.push_back(index);
             if (service_.gone_.contains(entries_.at(index).unique_id)) {
                 throw Error(ErrorCode::not_found, "gone");
             }
@@ -118,6 +140,9 @@ class FakeMaildropService : public MaildropService {
     std::set<std::string> locked_;
     std::set<std::string> gone_;
     std::vector<std::string> removed_;
+    std::vector<std::size_t> retrieved_;
+    std::optional<std::size_t> hold_from_;
+    std::condition_variable reads_held_;
 };
 
 // A blocking POP3 client: status lines and multi-line bodies, CRLF removed.
@@ -207,7 +232,7 @@ class Client {
 
 inline std::string plain(std::string_view user, std::string_view password) {
     return base64_encode(std::string("\0", 1) + std::string(user) + std::string("\0", 1) +
-                               std::string(password));
+                         std::string(password));
 }
 
 class Pop3Test : public ::testing::Test {

@@ -2,6 +2,7 @@
 // deletions only at QUIT.
 
 #include "pop3/session/fixture.h"
+#include "pop3/session/read_ahead.h"
 
 namespace sealbox::pop3::test {
 namespace {
@@ -128,6 +129,95 @@ TEST_F(TransactionTest, MessageRemovedElsewhere) {
     EXPECT_EQ(c.cmd("TOP 2 0"), "-ERR Message 2 was removed by another session");
     EXPECT_EQ(c.cmd("RETR 3"), "+OK " + std::to_string(kThird.size()) + " octets");
     EXPECT_EQ(c.message(), kThird);
+}
+
+// Until `done` holds, for up to two seconds: the read-ahead runs while the client does nothing.
+template <typename Condition>
+bool eventually(Condition done) {
+    for (int i = 0; i < 200 && !done(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+}
+
+// A client downloading its mail in order finds each next message already read from the store,
+// and every one exact.
+TEST_F(TransactionTest, RetrReadsTheNextMessageAhead) {
+    start();
+    Client c = logged_in();
+    EXPECT_EQ(c.cmd("RETR 1"), "+OK " + std::to_string(kFirst.size()) + " octets");
+    EXPECT_EQ(c.message(), kFirst);
+    EXPECT_TRUE(eventually([&] { return maildrops.retrieved().size() == 2; }))
+        << "message 2 was not read before the client asked for it";
+    EXPECT_EQ(c.cmd("RETR 2"), "+OK " + std::to_string(kDotted.size()) + " octets");
+    EXPECT_EQ(c.message(), kDotted);
+    EXPECT_EQ(c.cmd("RETR 3"), "+OK " + std::to_string(kThird.size()) + " octets");
+    EXPECT_EQ(c.message(), kThird);
+    EXPECT_EQ(c.cmd("RETR 1"), "+OK " + std::to_string(kFirst.size()) + " octets");
+    EXPECT_EQ(c.message(), kFirst);
+    // Each read once, in order, and nothing past the last message; going back starts again.
+    EXPECT_TRUE(eventually([&] { return maildrops.retrieved().size() == 5; }));
+    EXPECT_THAT(maildrops.retrieved(), ElementsAre(0, 1, 2, 0, 1));
+}
+
+TEST_F(TransactionTest, ReadAheadSkipsDeletedMessages) {
+    start();
+    Client c = logged_in();
+    EXPECT_EQ(c.cmd("DELE 2"), "+OK Message 2 deleted");
+    EXPECT_EQ(c.cmd("RETR 1"), "+OK " + std::to_string(kFirst.size()) + " octets");
+    EXPECT_EQ(c.message(), kFirst);
+    EXPECT_TRUE(eventually([&] { return maildrops.retrieved().size() == 2; }));
+    EXPECT_THAT(maildrops.retrieved(), ElementsAre(0, 2));
+    EXPECT_EQ(c.cmd("RETR 2"), "-ERR Message 2 already deleted");
+    EXPECT_EQ(c.cmd("RETR 3"), "+OK " + std::to_string(kThird.size()) + " octets");
+    EXPECT_EQ(c.message(), kThird);
+}
+
+// A session holds no more than ReadAhead::kMaxSize that its client may never ask for.
+TEST_F(TransactionTest, LargeMessagesAreNotReadAhead) {
+    std::string big = "Subject: big\r\n\r\n";
+    while (big.size() <= ReadAhead::kMaxSize) {
+        big += std::string(998, 'x') + "\r\n";
+    }
+    maildrops.inbox = {kFirst, big, kThird};
+    start();
+    Client c = logged_in();
+    EXPECT_EQ(c.cmd("RETR 1"), "+OK " + std::to_string(kFirst.size()) + " octets");
+    EXPECT_EQ(c.message(), kFirst);
+    EXPECT_EQ(c.cmd("NOOP"), "+OK");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_THAT(maildrops.retrieved(), ElementsAre(0));
+    EXPECT_EQ(c.cmd("RETR 2"), "+OK " + std::to_string(big.size()) + " octets");
+    EXPECT_EQ(c.message(), big);
+}
+
+// A message that another protocol removed before the read-ahead got to it gets the same answer
+// as without the read-ahead.
+TEST_F(TransactionTest, ReadAheadOfARemovedMessage) {
+    start();
+    Client c = logged_in();
+    maildrops.vanish("u2");
+    EXPECT_EQ(c.cmd("RETR 1"), "+OK " + std::to_string(kFirst.size()) + " octets");
+    EXPECT_EQ(c.message(), kFirst);
+    EXPECT_EQ(c.cmd("RETR 2"), "-ERR Message 2 was removed by another session");
+    EXPECT_EQ(c.cmd("RETR 3"), "+OK " + std::to_string(kThird.size()) + " octets");
+    EXPECT_EQ(c.message(), kThird);
+}
+
+// A client that leaves while the next message is still being read: the maildrop (and its lock)
+// stays until that read is over, and goes then.
+TEST_F(TransactionTest, SessionEndWaitsForTheReadAhead) {
+    start();
+    Client c = logged_in();
+    maildrops.hold_reads_from(1);
+    EXPECT_EQ(c.cmd("RETR 1"), "+OK " + std::to_string(kFirst.size()) + " octets");
+    EXPECT_EQ(c.message(), kFirst);
+    c.close();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(maildrops.locked("alice@example.test"));
+    maildrops.let_reads_go();
+    EXPECT_TRUE(released());
+    EXPECT_TRUE(maildrops.removed().empty());
 }
 
 // RFC 2449 §6.6: a pipelining client gets every answer, in order.
