@@ -217,7 +217,8 @@ INSTANTIATE_TEST_SUITE_P(Suite, ArcSigning, ::testing::ValuesIn(load("sign")), t
 
 // Guards against a suite that failed to load, which would otherwise run zero tests.
 TEST(ArcConformanceSuite, IsComplete) {
-    EXPECT_EQ(load("validation").size(), 171u);
+    EXPECT_EQ(load("validation").size(), 171u)
+        << "the suite is read from ../shared/conformance/arc beside the checkout";
     EXPECT_EQ(load("sign").size(), 17u);
 }
 
