@@ -28,6 +28,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         check(again == cleaned);
     }
+    if (auto read = read_authentication_results(input)) {
+        // What was read is written again, and reads back the same.
+        auto again = read_authentication_results(format_results(read->results).insert(0, "x;"));
+        check(again.has_value() || read->results.empty());
+        if (again) {
+            check(again->results.size() == read->results.size());
+        }
+    }
     auto spans = find_own_authentication_results(input, "mx.sealbox.test");
     std::size_t last_end = 0;
     std::size_t removed = 0;

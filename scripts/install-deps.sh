@@ -10,7 +10,7 @@ packages=(
     libspdlog-dev libfmt-dev libcli11-dev libgmime-3.0-dev libunbound-dev libidn2-dev zlib1g-dev dns-root-data publicsuffix
     libgtest-dev libgmock-dev libbenchmark-dev
     isync offlineimap3
-    python3 python3-aiosmtpd python3-dkim python3-yaml swaks libnet-ssleay-perl openssl sqlite3 curl getmail6
+    python3 python3-aiosmtpd python3-dkim python3-authres python3-yaml swaks libnet-ssleay-perl openssl sqlite3 curl getmail6
 )
 
 missing=()

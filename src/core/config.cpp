@@ -11,6 +11,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "core/address.h"
 #include "core/error.h"
 #include "core/units.h"
 
@@ -452,6 +453,15 @@ void read_mailauth(const toml::table& t, MailAuthConfig& c, const std::string& s
     r.field("dmarc", [&](auto& n) { c.dmarc = r.boolean(n); });
     r.field("dmarc_reject", [&](auto& n) { c.dmarc_reject = r.boolean(n); });
     r.field("dmarc_quarantine", [&](auto& n) { c.dmarc_quarantine = r.boolean(n); });
+    r.field("arc_trusted_sealers", [&](auto& n) {
+        for (const auto& name : r.strings(n)) {
+            auto domain = normalize_domain(name);
+            if (!domain) {
+                r.fail("\"" + name + "\" is not a domain name");
+            }
+            c.arc_trusted_sealers.push_back(*domain);
+        }
+    });
     r.field("dkim_sign", [&](auto& n) { c.dkim_sign = r.boolean(n); });
     r.finish();
 }

@@ -123,6 +123,9 @@ struct MailAuthConfig {
     bool dmarc = true;
     bool dmarc_reject = true;      // p=reject failures are refused with 550 5.7.1
     bool dmarc_quarantine = true;  // p=quarantine failures are delivered to Junk
+    // ARC sealers (domains, lower case) trusted to say a message passed DMARC before they
+    // changed it (RFC 8617 §7.2.1); none by default.
+    std::vector<std::string> arc_trusted_sealers;
     bool dkim_sign = true;         // submissions are signed with their From domain's keys
 };
 

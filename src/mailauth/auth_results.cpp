@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "mime/header_block.h"
 
 namespace sealbox::mailauth {
@@ -11,12 +12,9 @@ namespace {
 constexpr std::string_view kFieldName = "Authentication-Results";
 constexpr std::size_t kFoldColumn = 78;  // RFC 5322 §2.1.1 "SHOULD" line length
 
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](char x, char y) { return lower(x) == lower(y); });
+    return std::ranges::equal(a, b,
+                              [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 bool is_control(char c) {
@@ -160,6 +158,71 @@ bool skip_cfws(std::string_view text, std::size_t& at) {
     return depth == 0;
 }
 
+// RFC 2045 §5.1 value at `at` (a token or a quoted-string), `at` moved past it; nullopt when
+// there is none.
+std::optional<std::string> read_value(std::string_view text, std::size_t& at) {
+    if (at == text.size()) {
+        return std::nullopt;
+    }
+    std::string value;
+    if (text[at] == '"') {
+        // RFC 5322 §3.2.4 quoted-string: quoted-pairs stand for their second character; the
+        // line breaks of folds go (§3.2.2 unfolding).
+        for (++at; at < text.size(); ++at) {
+            char c = text[at];
+            if (c == '"') {
+                ++at;
+                return value;
+            }
+            if (c == '\\' && at + 1 < text.size()) {
+                value += text[++at];
+            } else if (c != '\r' && c != '\n') {
+                value += c;
+            }
+        }
+        return std::nullopt;  // never closed
+    }
+    while (at < text.size() && is_token_char(text[at])) {
+        value += text[at++];
+    }
+    if (value.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string read_while(std::string_view text, std::size_t& at, bool (*wanted)(char)) {
+    std::size_t start = at;
+    while (at < text.size() && wanted(text[at])) {
+        ++at;
+    }
+    return std::string(text.substr(start, at - start));
+}
+
+std::string read_digits(std::string_view text, std::size_t& at) {
+    return read_while(text, at, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// RFC 8601 §2.2 Keyword (method, result, ptype and property names).
+std::string read_keyword(std::string_view text, std::size_t& at) {
+    return read_while(text, at, [](char c) { return is_alnum(c) || c == '-' || c == '_'; });
+}
+
+// pvalue = [CFWS] ( value / [ [ local-part ] "@" ] domain-name ) [CFWS]: a quoted-string, or
+// what runs up to CFWS or ";" (an address, a domain, a token, header.b's base64).
+std::optional<std::string> read_pvalue(std::string_view text, std::size_t& at) {
+    if (at < text.size() && text[at] == '"') {
+        return read_value(text, at);
+    }
+    std::string value = read_while(text, at, [](char c) {
+        return static_cast<unsigned char>(c) > 0x20 && c != 0x7f && c != ';' && c != '(';
+    });
+    if (value.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
 }  // namespace
 
 // RFC 8601 §2.2:
@@ -183,33 +246,122 @@ std::string format_results(const std::vector<MethodResult>& results) {
 
 std::optional<std::string> read_authserv_id(std::string_view field_body) {
     std::size_t at = 0;
-    if (!skip_cfws(field_body, at) || at == field_body.size()) {
+    if (!skip_cfws(field_body, at)) {
         return std::nullopt;
     }
-    std::string id;
-    if (field_body[at] == '"') {
-        // RFC 5322 §3.2.4 quoted-string: quoted-pairs stand for their second character; the
-        // line breaks of folds go (§3.2.2 unfolding).
-        for (++at; at < field_body.size(); ++at) {
-            char c = field_body[at];
-            if (c == '"') {
-                return id;
-            }
-            if (c == '\\' && at + 1 < field_body.size()) {
-                id += field_body[++at];
-            } else if (c != '\r' && c != '\n') {
-                id += c;
+    return read_value(field_body, at);
+}
+
+// RFC 8601 §2.2, read leniently where it is safe (keywords of letters, digits, "-" and "_";
+// a pvalue up to CFWS or ";") and strictly where it is not: anything out of place and nothing
+// is returned, so that a field built to confuse is not half believed.
+//   resinfo    = [CFWS] ";" methodspec [ CFWS reasonspec ] [ CFWS 1*propspec ]
+//   methodspec = [CFWS] method [CFWS] "=" [CFWS] result
+//   method     = Keyword [ [CFWS] "/" [CFWS] method-version ]
+//   reasonspec = "reason" [CFWS] "=" [CFWS] value
+//   propspec   = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
+//   no-result  = [CFWS] ";" [CFWS] "none"
+std::optional<ReadResults> read_authentication_results(std::string_view field_body) {
+    ReadResults out;
+    std::size_t at = 0;
+    auto id = skip_cfws(field_body, at) ? read_value(field_body, at) : std::nullopt;
+    if (!id) {
+        return std::nullopt;
+    }
+    out.authserv_id = std::move(*id);
+    auto next = [&](char c) {  // CFWS, then `c`
+        if (!skip_cfws(field_body, at) || at == field_body.size() || field_body[at] != c) {
+            return false;
+        }
+        ++at;
+        return true;
+    };
+    auto at_end_of_resinfo = [&] {
+        return skip_cfws(field_body, at) && (at == field_body.size() || field_body[at] == ';');
+    };
+    if (skip_cfws(field_body, at) && !read_digits(field_body, at).empty() &&
+        !skip_cfws(field_body, at)) {
+        return std::nullopt;  // authres-version
+    }
+    while (true) {
+        if (!skip_cfws(field_body, at)) {
+            return std::nullopt;
+        }
+        if (at == field_body.size()) {
+            return out;
+        }
+        if (!next(';') || !skip_cfws(field_body, at)) {
+            return std::nullopt;
+        }
+        MethodResult result;
+        result.method = ascii_lower(read_keyword(field_body, at));
+        if (result.method.empty()) {
+            return std::nullopt;
+        }
+        if (result.method == "none" && at_end_of_resinfo()) {
+            continue;  // no-result
+        }
+        if (skip_cfws(field_body, at) && at < field_body.size() && field_body[at] == '/') {
+            ++at;
+            if (!skip_cfws(field_body, at) || read_digits(field_body, at).empty()) {
+                return std::nullopt;
             }
         }
-        return std::nullopt;  // never closed
+        if (!next('=') || !skip_cfws(field_body, at)) {
+            return std::nullopt;
+        }
+        result.result = ascii_lower(read_keyword(field_body, at));
+        if (result.result.empty()) {
+            return std::nullopt;
+        }
+        while (!at_end_of_resinfo()) {
+            if (at == field_body.size() || !skip_cfws(field_body, at)) {
+                return std::nullopt;
+            }
+            std::string ptype = ascii_lower(read_keyword(field_body, at));
+            if (ptype == "reason") {
+                auto reason = next('=') && skip_cfws(field_body, at) ? read_value(field_body, at)
+                                                                     : std::nullopt;
+                if (!reason) {
+                    return std::nullopt;
+                }
+                result.reason = std::move(*reason);
+                continue;
+            }
+            if (ptype.empty() || !next('.') || !skip_cfws(field_body, at)) {
+                return std::nullopt;
+            }
+            std::string property = ascii_lower(read_keyword(field_body, at));
+            if (property.empty() || !next('=') || !skip_cfws(field_body, at)) {
+                return std::nullopt;
+            }
+            auto value = read_pvalue(field_body, at);
+            if (!value) {
+                return std::nullopt;
+            }
+            result.property(std::move(ptype), std::move(property), std::move(*value));
+        }
+        out.results.push_back(std::move(result));
     }
-    while (at < field_body.size() && is_token_char(field_body[at])) {
-        id += field_body[at++];
+}
+
+const MethodResult* find_result(const ReadResults& read, std::string_view method) {
+    for (const MethodResult& result : read.results) {
+        if (result.method == method) {
+            return &result;
+        }
     }
-    if (id.empty()) {
-        return std::nullopt;
+    return nullptr;
+}
+
+const std::string* MethodResult::find_property(std::string_view ptype,
+                                               std::string_view name) const {
+    for (const ResultProperty& p : properties) {
+        if (p.ptype == ptype && p.property == name) {
+            return &p.value;
+        }
     }
-    return id;
+    return nullptr;
 }
 
 std::vector<FieldSpan> find_own_authentication_results(std::string_view header,

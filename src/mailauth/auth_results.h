@@ -1,8 +1,8 @@
 #pragma once
 // The Authentication-Results header field (RFC 8601): writing Sealbox's one field with the
 // results of SPF, DKIM, DMARC and ARC, and finding the incoming fields that claim Sealbox's
-// authserv-id, which must go before ours is added (§5). Pure; the authserv-id reader takes
-// untrusted input and is fuzzed (fuzz/auth_results_fuzz.cpp).
+// authserv-id, which must go before ours is added (§5), and reading another server's results.
+// Pure; the readers take untrusted input and are fuzzed (fuzz/auth_results_fuzz.cpp).
 
 #include <cstddef>
 #include <optional>
@@ -31,6 +31,8 @@ struct MethodResult {
         properties.push_back({std::move(ptype), std::move(name), std::move(value)});
         return *this;
     }
+    // The value of the first ptype.name property (both lower case), or null.
+    const std::string* find_property(std::string_view ptype, std::string_view name) const;
 };
 
 // The whole field, "Authentication-Results: <authserv-id>; spf=pass smtp.mailfrom=...; ...",
@@ -49,6 +51,18 @@ std::string format_results(const std::vector<MethodResult>& results);
 // the colon, folded or not): a token or quoted-string after optional CFWS (comments may nest).
 // nullopt when there is none.
 std::optional<std::string> read_authserv_id(std::string_view field_body);
+
+// An Authentication-Results field body read back (RFC 8601 §2.2): what another server says it
+// found, e.g. the ARC-Authentication-Results of a sealer we trust (RFC 8617 §7.2.1). Method,
+// result, ptype and property names are lower-cased; values are as written, quotes undone.
+struct ReadResults {
+    std::string authserv_id;
+    std::vector<MethodResult> results;  // empty for "none"
+};
+// nullopt when the body is not an authres-payload (or only half of one).
+std::optional<ReadResults> read_authentication_results(std::string_view field_body);
+// The first result of `method` (lower case), or null.
+const MethodResult* find_result(const ReadResults& read, std::string_view method);
 
 // Where one header field lies in the header block: from its name to the end of its line break.
 struct FieldSpan {

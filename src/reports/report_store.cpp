@@ -13,7 +13,7 @@ namespace {
 
 namespace dmarc = mailauth::dmarc;
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr std::string_view kDmarc = "dmarc";
 constexpr std::string_view kTls = "tls";
@@ -63,6 +63,37 @@ CREATE TABLE sent(
     PRIMARY KEY(kind, day, domain));
 )sql";
 
+// RFC 7489 Appendix C: a row's override reason is any PolicyOverrideType (sampled_out was the
+// only one), with its comment; both tell rows apart. SQLite cannot change a UNIQUE constraint in
+// place, so the table is made anew.
+constexpr store::SchemaUpgrade kUpgrades[] = {
+    {2, R"sql(
+CREATE TABLE dmarc_rows_2(
+    day INTEGER NOT NULL,
+    domain TEXT NOT NULL,
+    source_ip TEXT NOT NULL,
+    disposition TEXT NOT NULL,
+    dkim_aligned INTEGER NOT NULL,
+    spf_aligned INTEGER NOT NULL,
+    override_reason INTEGER NOT NULL,
+    override_comment TEXT NOT NULL,
+    envelope_from TEXT NOT NULL,
+    header_from TEXT NOT NULL,
+    dkim TEXT NOT NULL,
+    spf_domain TEXT NOT NULL,
+    spf_result INTEGER NOT NULL,
+    spf_helo INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    UNIQUE(day, domain, source_ip, disposition, dkim_aligned, spf_aligned, override_reason,
+           override_comment, envelope_from, header_from, dkim, spf_domain, spf_result, spf_helo));
+INSERT INTO dmarc_rows_2 SELECT day, domain, source_ip, disposition, dkim_aligned, spf_aligned,
+    sampled_out, '', envelope_from, header_from, dkim, spf_domain, spf_result, spf_helo, count
+    FROM dmarc_rows;
+DROP TABLE dmarc_rows;
+ALTER TABLE dmarc_rows_2 RENAME TO dmarc_rows;
+)sql"},
+};
+
 // The record as text that dmarc::parse_record reads back with the fields a report shows and
 // the rua it is sent to (RFC 7489 §6.4 grammar; sizes in octets, no unit).
 std::string record_text(const dmarc::Record& record) {
@@ -81,6 +112,18 @@ std::string record_text(const dmarc::Record& record) {
         }
     }
     return out;
+}
+
+// The stored number back: an unknown one (a newer Sealbox's) reads as none.
+dmarc::PolicyOverride override_of(std::int64_t stored) {
+    switch (stored) {
+        case static_cast<std::int64_t>(dmarc::PolicyOverride::sampled_out):
+            return dmarc::PolicyOverride::sampled_out;
+        case static_cast<std::int64_t>(dmarc::PolicyOverride::local_policy):
+            return dmarc::PolicyOverride::local_policy;
+        default:
+            return dmarc::PolicyOverride::none;
+    }
 }
 
 dmarc::Policy policy_of(std::string_view name) {
@@ -141,7 +184,7 @@ std::string printable(std::string_view text) {
 
 ReportStore::ReportStore(const std::filesystem::path& path, const crypto::SecretBytes& key)
     : db_(store::open_encrypted_database(path, key, "report store")) {
-    store::ensure_schema(db_, kSchemaVersion, kSchema);
+    store::ensure_schema(db_, kSchemaVersion, kSchema, {}, kUpgrades);
 }
 
 bool ReportStore::was_sent(std::string_view kind, std::int64_t day, const std::string& domain) {
@@ -180,8 +223,9 @@ void ReportStore::record_dmarc(const DmarcObservation& observation) {
         .run();
     db_.prepare(
            "INSERT INTO dmarc_rows(day, domain, source_ip, disposition, dkim_aligned, "
-           "spf_aligned, sampled_out, envelope_from, header_from, dkim, spf_domain, spf_result, "
-           "spf_helo, count) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+           "spf_aligned, override_reason, override_comment, envelope_from, header_from, dkim, "
+           "spf_domain, spf_result, spf_helo, count) "
+           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
            "ON CONFLICT DO UPDATE SET count = count + excluded.count")
         .bind(1, day)
         .bind(2, policy.domain)
@@ -189,14 +233,15 @@ void ReportStore::record_dmarc(const DmarcObservation& observation) {
         .bind(4, to_string(row.disposition))
         .bind(5, std::int64_t{row.dkim_aligned_pass})
         .bind(6, std::int64_t{row.spf_aligned_pass})
-        .bind(7, std::int64_t{row.sampled_out})
-        .bind(8, row.envelope_from)
-        .bind(9, row.header_from)
-        .bind(10, dkim_text(row.dkim))
-        .bind(11, row.spf.domain)
-        .bind(12, static_cast<std::int64_t>(row.spf.result))
-        .bind(13, std::int64_t{row.spf_scope_helo})
-        .bind(14, static_cast<std::int64_t>(std::max<std::uint64_t>(row.count, 1)))
+        .bind(7, static_cast<std::int64_t>(row.override_reason))
+        .bind(8, row.override_comment)
+        .bind(9, row.envelope_from)
+        .bind(10, row.header_from)
+        .bind(11, dkim_text(row.dkim))
+        .bind(12, row.spf.domain)
+        .bind(13, static_cast<std::int64_t>(row.spf.result))
+        .bind(14, std::int64_t{row.spf_scope_helo})
+        .bind(15, static_cast<std::int64_t>(std::max<std::uint64_t>(row.count, 1)))
         .run();
     transaction.commit();
 }
@@ -274,8 +319,9 @@ std::optional<DmarcDay> ReportStore::claim_dmarc(std::int64_t day, const std::st
     auto record = dmarc::parse_record(policy.text(0));
     out.policy = {domain, record.value_or(dmarc::Record{})};
     auto s = db_.prepare(
-        "SELECT source_ip, disposition, dkim_aligned, spf_aligned, sampled_out, envelope_from, "
-        "header_from, dkim, spf_domain, spf_result, spf_helo, count FROM dmarc_rows "
+        "SELECT source_ip, disposition, dkim_aligned, spf_aligned, override_reason, "
+        "override_comment, envelope_from, header_from, dkim, spf_domain, spf_result, spf_helo, "
+        "count FROM dmarc_rows "
         "WHERE day = ? AND domain = ? ORDER BY count DESC, source_ip");
     s.bind(1, day).bind(2, domain);
     while (s.step()) {
@@ -284,13 +330,14 @@ std::optional<DmarcDay> ReportStore::claim_dmarc(std::int64_t day, const std::st
         row.disposition = policy_of(s.text(1));
         row.dkim_aligned_pass = s.int64(2) != 0;
         row.spf_aligned_pass = s.int64(3) != 0;
-        row.sampled_out = s.int64(4) != 0;
-        row.envelope_from = s.text(5);
-        row.header_from = s.text(6);
-        row.dkim = dkim_of(s.text(7));
-        row.spf = {static_cast<dmarc::AuthResult>(s.int64(9)), s.text(8)};
-        row.spf_scope_helo = s.int64(10) != 0;
-        row.count = static_cast<std::uint64_t>(s.int64(11));
+        row.override_reason = override_of(s.int64(4));
+        row.override_comment = s.text(5);
+        row.envelope_from = s.text(6);
+        row.header_from = s.text(7);
+        row.dkim = dkim_of(s.text(8));
+        row.spf = {static_cast<dmarc::AuthResult>(s.int64(10)), s.text(9)};
+        row.spf_scope_helo = s.int64(11) != 0;
+        row.count = static_cast<std::uint64_t>(s.int64(12));
         out.rows.push_back(std::move(row));
     }
     db_.prepare("DELETE FROM dmarc_rows WHERE day = ? AND domain = ?")

@@ -5,7 +5,9 @@
 #include <ctime>
 
 #include "core/address.h"
+#include "mailauth/arc/chain.h"
 #include "mailauth/arc/seal.h"
+#include "mailauth/arc/trust.h"
 #include "mailauth/arc/validate.h"
 #include "mailauth/auth_results.h"
 #include "mailauth/dkim/sign.h"
@@ -160,6 +162,39 @@ asio::awaitable<std::vector<dkim::SignatureResult>> check_dkim(DnsLookup& dns,
     co_return signatures;
 }
 
+// RFC 8617 §7.2.1, a local policy (RFC 7489 §6.7): DMARC fails, but a sealer we trust saw it
+// pass before it changed the message (a list's subject tag or footer). Every failing From domain
+// must be vouched for, or none is.
+struct ArcOverride {
+    std::string sealer;          // the newest trusted sealer that vouched, for the field and logs
+    std::string report_comment;  // RFC 8617 §7.2.2, for the aggregate report
+};
+
+std::optional<ArcOverride> arc_override(const dmarc::MessageVerdict& dmarc_verdict,
+                                        const dkim::Message& parsed,
+                                        const arc::Validation& validation,
+                                        const std::vector<std::string>& trusted_sealers) {
+    const dmarc::Verdict* failed = strictest(dmarc_verdict);
+    if (!failed || failed->disposition == dmarc::Policy::none || trusted_sealers.empty() ||
+        validation.result != arc::ChainStatus::pass) {
+        return std::nullopt;  // nothing to override
+    }
+    arc::Chain chain = arc::collect_chain(parsed);
+    std::optional<ArcOverride> found;
+    for (const auto& verdict : dmarc_verdict.verdicts) {
+        if (verdict.result != dmarc::Result::fail) {
+            continue;
+        }
+        auto pass =
+            arc::trusted_dmarc_pass(chain, validation, trusted_sealers, verdict.from_domain);
+        if (!pass) {
+            return std::nullopt;
+        }
+        found = ArcOverride{pass->sealer, arc::report_comment(chain)};
+    }
+    return found;
+}
+
 // The receiver's policy (RFC 7489 §6.7): what the strictest failing From domain asks for, as far
 // as the configuration lets it.
 void apply_dmarc_policy(const dmarc::MessageVerdict& dmarc_verdict,
@@ -263,7 +298,8 @@ asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelo
 
     InboundVerdict verdict;
     if (options_.dmarc) {
-        co_await check_dmarc(envelope, message, spf, identifiers, results, verdict);
+        co_await check_dmarc(envelope, message, {spf, identifiers, parsed, chain}, results,
+                             verdict);
         if (verdict.action == InboundVerdict::Action::reject) {
             co_return verdict;
         }
@@ -285,10 +321,11 @@ asio::awaitable<InboundVerdict> InboundAuthentication::check(smtp::InboundEnvelo
 }
 
 // RFC 7489 §6.6: the From domains' policies against what SPF and DKIM authenticated.
-asio::awaitable<void> InboundAuthentication::check_dmarc(
-    const smtp::InboundEnvelope& envelope, const std::string& message, const SpfCheck& spf,
-    const dmarc::AuthenticatedIdentifiers& identifiers, std::vector<MethodResult>& results,
-    InboundVerdict& verdict) {
+asio::awaitable<void> InboundAuthentication::check_dmarc(const smtp::InboundEnvelope& envelope,
+                                                         const std::string& message,
+                                                         const Authenticated& authenticated,
+                                                         std::vector<MethodResult>& results,
+                                                         InboundVerdict& verdict) {
     smtp::FromField from = smtp::read_from_field(message);
     if (from.problem == smtp::FromField::Problem::several) {
         // Readers would show one author and DMARC could check the other (RFC 7489 §6.6.1
@@ -301,23 +338,38 @@ asio::awaitable<void> InboundAuthentication::check_dmarc(
     for (const auto& address : from.addresses) {
         from_domains.push_back(address.domain);
     }
-    auto dmarc_verdict =
-        co_await dmarc::check_message(dns_, suffixes_, std::move(from_domains), identifiers);
+    auto dmarc_verdict = co_await dmarc::check_message(dns_, suffixes_, std::move(from_domains),
+                                                       authenticated.identifiers);
+    auto trusted = arc_override(dmarc_verdict, authenticated.parsed, authenticated.arc,
+                                options_.trusted_arc_sealers);
     if (dmarc_verdict.verdicts.empty()) {
         results.push_back({"dmarc", "none", "", {}});
     }
     for (const auto& v : dmarc_verdict.verdicts) {
-        results.push_back(dmarc::method_result(v));
+        MethodResult result = dmarc::method_result(v);
+        if (trusted && v.result == dmarc::Result::fail) {
+            // The result stays what we found (RFC 8601 §2.7.1); why it was not acted on is said.
+            result.reason =
+                "policy overridden: trusted ARC sealer " + trusted->sealer + " saw dmarc=pass";
+        }
+        results.push_back(std::move(result));
     }
-    apply_dmarc_policy(dmarc_verdict, options_, verdict);
-    record(dmarc_verdict, identifiers, spf, envelope, applied_policy(verdict.action));
+    if (trusted) {
+        spdlog::info("DMARC fail from {} overridden: trusted ARC sealer {} saw it pass",
+                     envelope.client_ip, trusted->sealer);
+    } else {
+        apply_dmarc_policy(dmarc_verdict, options_, verdict);
+    }
+    record(dmarc_verdict, authenticated, envelope, applied_policy(verdict.action),
+           trusted ? trusted->report_comment : "");
 }
 
 // RFC 7489 §7.2: a row for the aggregate report of each policy that asks for one (rua=).
 void InboundAuthentication::record(const dmarc::MessageVerdict& dmarc_verdict,
-                                   const dmarc::AuthenticatedIdentifiers& identifiers,
-                                   const SpfCheck& spf, const smtp::InboundEnvelope& envelope,
-                                   dmarc::Policy applied) {
+                                   const Authenticated& authenticated,
+                                   const smtp::InboundEnvelope& envelope, dmarc::Policy applied,
+                                   const std::string& arc_override_comment) {
+    const SpfCheck& spf = authenticated.spf;
     if (!record_dmarc_) {
         return;
     }
@@ -330,11 +382,16 @@ void InboundAuthentication::record(const dmarc::MessageVerdict& dmarc_verdict,
         row.disposition = applied;
         row.dkim_aligned_pass = v.dkim_aligned;
         row.spf_aligned_pass = v.spf_aligned;
-        row.sampled_out = v.sampled_out;
+        if (v.sampled_out) {
+            row.override_reason = dmarc::PolicyOverride::sampled_out;
+        } else if (!arc_override_comment.empty() && v.result == dmarc::Result::fail) {
+            row.override_reason = dmarc::PolicyOverride::local_policy;
+            row.override_comment = arc_override_comment;
+        }
         row.envelope_from = envelope.mail_from.empty() ? "" : spf.domain;
         row.header_from = v.from_domain;
-        row.dkim = identifiers.dkim;
-        row.spf = identifiers.spf;
+        row.dkim = authenticated.identifiers.dkim;
+        row.spf = authenticated.identifiers.spf;
         row.spf_scope_helo = spf.helo_identity;
         record_dmarc_({v.policy_domain, *v.record}, std::move(row));
     }

@@ -8,7 +8,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "mailauth/arc/validate.h"
 #include "mailauth/dkim_keys/key_store.h"
 #include "mailauth/dmarc/evaluate.h"
 #include "mailauth/dmarc/public_suffix.h"
@@ -28,6 +30,9 @@ struct InboundCheckOptions {
     bool dmarc = true;
     bool dmarc_reject = true;      // refuse p=reject failures
     bool dmarc_quarantine = true;  // p=quarantine failures to Junk
+    // ARC sealers (ARC-Seal d=, lower case) whose ARC-Authentication-Results saying dmarc=pass
+    // outweigh our own DMARC fail (RFC 8617 §7.2.1).
+    std::vector<std::string> trusted_arc_sealers;
 };
 
 // What SPF checked and found (RFC 7208 §2.3, §2.4).
@@ -53,13 +58,22 @@ class InboundAuthentication final : public smtp::InboundChecks {
                                                        std::string message) override;
 
   private:
-    boost::asio::awaitable<void> check_dmarc(
-        const smtp::InboundEnvelope& envelope, const std::string& message, const SpfCheck& spf,
-        const mailauth::dmarc::AuthenticatedIdentifiers& identifiers,
-        std::vector<mailauth::MethodResult>& results, smtp::InboundVerdict& verdict);
+    // What SPF, DKIM and ARC found, for DMARC to weigh.
+    struct Authenticated {
+        const SpfCheck& spf;
+        const mailauth::dmarc::AuthenticatedIdentifiers& identifiers;
+        const mailauth::dkim::Message& parsed;
+        const mailauth::arc::Validation& arc;
+    };
+
+    boost::asio::awaitable<void> check_dmarc(const smtp::InboundEnvelope& envelope,
+                                             const std::string& message,
+                                             const Authenticated& authenticated,
+                                             std::vector<mailauth::MethodResult>& results,
+                                             smtp::InboundVerdict& verdict);
     void record(const mailauth::dmarc::MessageVerdict& dmarc_verdict,
-                const mailauth::dmarc::AuthenticatedIdentifiers& identifiers, const SpfCheck& spf,
-                const smtp::InboundEnvelope& envelope, mailauth::dmarc::Policy applied);
+                const Authenticated& authenticated, const smtp::InboundEnvelope& envelope,
+                mailauth::dmarc::Policy applied, const std::string& arc_override_comment);
 
     mailauth::DnsLookup& dns_;
     boost::asio::thread_pool& workers_;

@@ -153,6 +153,7 @@ InboundCheckOptions inbound_check_options(const Config& config) {
     o.dmarc = c.dmarc;
     o.dmarc_reject = c.dmarc_reject;
     o.dmarc_quarantine = c.dmarc_quarantine;
+    o.trusted_arc_sealers = c.arc_trusted_sealers;
     return o;
 }
 

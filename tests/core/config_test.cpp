@@ -168,6 +168,22 @@ local_zones = ["example.test static", "corp.example transparent"]
     EXPECT_NO_THROW(parse_config("[dns]\ndnssec = false\ntrust_anchor_file = \"\"\n", "t"));
 }
 
+TEST(Config, ArcTrustedSealersAreDomainNames) {
+    auto config = parse_config(
+        "[mailauth]\narc_trusted_sealers = [\"Google.COM\", \"lists.example.org.\"]\n", "t");
+    EXPECT_EQ(config.mailauth.arc_trusted_sealers,
+              (std::vector<std::string>{"google.com", "lists.example.org"}));
+    EXPECT_TRUE(parse_config("", "t").mailauth.arc_trusted_sealers.empty());
+    try {
+        parse_config("[mailauth]\narc_trusted_sealers = [\"not a domain\"]\n", "t");
+        FAIL() << "accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("\"not a domain\" is not a domain name"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Config, MissingFileIsAClearError) {
     try {
         load_config("/nonexistent/sealbox.toml");
@@ -257,7 +273,8 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
             key == "org_name") {
             value = "\"x\"";
         } else if (key == "enabled" || key == "require_tls" || key == "dane" || key == "mta_sts" ||
-                   (section == "mailauth" && key != "authserv_id") ||
+                   (section == "mailauth" && key != "authserv_id" &&
+                    key != "arc_trusted_sealers") ||
                    (section == "reports" && (key == "dmarc" || key == "tls"))) {
             value = "true";
         } else if (key == "from") {
@@ -296,6 +313,8 @@ TEST(Config, EveryDocumentedKeyIsAccepted) {
             value = "[\"a.example.test. IN A 192.0.2.1\"]";
         } else if (key == "local_zones") {
             value = "[\"example.test static\"]";
+        } else if (key == "arc_trusted_sealers") {
+            value = "[\"google.com\"]";
         }
         std::string text = "[" + section + "]\n" + key + " = " + value + "\n";
         EXPECT_NO_THROW(parse_config(text, "doc")) << text;

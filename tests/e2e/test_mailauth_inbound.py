@@ -1,6 +1,7 @@
 """Mail authentication on the MX, end to end: SPF, DKIM (signed by dkimpy) and DMARC against local
 zone data, one Authentication-Results field with forged ones removed, p=reject refused at SMTP
-time, p=quarantine delivered to Junk; and DKIM signing of submitted mail, verified by dkimpy."""
+time, p=quarantine delivered to Junk, a trusted ARC sealer's word against a DMARC fail; and DKIM
+signing of submitted mail, verified by dkimpy."""
 
 import base64
 import imaplib
@@ -52,6 +53,7 @@ class InboundAuthenticationTest(SealboxTestCase):
             txt("_dmarc.forged.test", "v=DMARC1; p=reject"),
             txt("junky.test", "v=spf1 -all"),
             txt("_dmarc.junky.test", "v=DMARC1; p=quarantine"),
+            txt("arc._domainkey.lists.test", "v=DKIM1; k=rsa; p=" + self.public_key),
             "remote.test. MX 10 mx.remote.test.", "mx.remote.test. A 127.0.0.1",
         ]
         # What an alias forwards goes to this MX of remote.test.
@@ -135,6 +137,38 @@ class InboundAuthenticationTest(SealboxTestCase):
             self.send_mx("sender@good.test",
                          b"From: a@good.test\r\nFrom: ceo@forged.test\r\nSubject: x\r\n\r\nx\r\n")
         self.assertIn(b"more than one From", refused.exception.smtp_error)
+
+    def through_list(self):
+        """good.test's signed mail as a mailing list at lists.test passes it on: the list checks
+        it (DKIM and DMARC pass), tags the subject, which breaks good.test's signature, and
+        seals what it sends with ARC (dkimpy, RFC 8617 §5.1)."""
+        message = self.signed("sender@good.test")
+        message = message.replace(b"Subject: authenticated", b"Subject: [list] authenticated")
+        checked = (b"Authentication-Results: lists.test; dkim=pass header.d=good.test;"
+                   b" dmarc=pass header.from=good.test\r\n" + message)
+        seal = dkim.arc_sign(checked, b"arc", b"lists.test", self.private_key, b"lists.test",
+                             include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
+        self.assertEqual(len(seal), 3)
+        return b"".join(seal) + message
+
+    def test_a_trusted_arc_sealer_outweighs_a_dmarc_fail(self):
+        with open(self.config, "a") as f:
+            f.write('\n[mailauth]\narc_trusted_sealers = ["Lists.Test"]\n')
+        self.start_server()
+        self.send_mx("list-bounces@lists.test", self.through_list())
+        [message] = self.fetch_all()
+        header = re.sub(r"\s+", " ", message.split(b"\r\n\r\n", 1)[0].decode())
+        self.assertIn("arc=pass", header)
+        # What we found stays on record, with why it was not acted on.
+        self.assertRegex(header, r"dmarc=fail reason=\"policy overridden: trusted ARC sealer "
+                                 r"lists\.test saw dmarc=pass\" header\.from=good\.test")
+
+    def test_an_untrusted_arc_sealer_changes_nothing(self):
+        self.start_server()
+        with self.assertRaises(smtplib.SMTPDataError) as refused:
+            self.send_mx("list-bounces@lists.test", self.through_list())
+        self.assertIn(b"5.7.1 Rejected by the DMARC policy of good.test",
+                      refused.exception.smtp_error)
 
     def generate_keys(self):
         """`sealbox dkim generate example.test`; the two key records by name."""

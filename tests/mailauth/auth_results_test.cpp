@@ -143,5 +143,64 @@ TEST(OwnAuthenticationResults, HandlesBareLineFeedsAndAFieldAtTheEnd) {
     EXPECT_TRUE(find_own_authentication_results("", "mx.sealbox.test").empty());
 }
 
+// What a mailing list's ARC-Authentication-Results says, as Google writes it (after "i=1;").
+TEST(ReadAuthenticationResults, ReadsEveryResultAndItsProperties) {
+    auto read = read_authentication_results(
+        " mx.google.com;\r\n       dkim=pass header.i=@example.org header.s=s1 header.b=\"Ab+/9=\";"
+        "\r\n       spf=pass (google.com: domain of a@example.org designates 192.0.2.1 as"
+        " permitted sender) smtp.mailfrom=a@example.org;\r\n       dmarc=pass"
+        " (p=REJECT sp=REJECT dis=NONE) header.from=Example.org");
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->authserv_id, "mx.google.com");
+    ASSERT_EQ(read->results.size(), 3U);
+    EXPECT_EQ(read->results[0].method, "dkim");
+    EXPECT_EQ(*read->results[0].find_property("header", "b"), "Ab+/9=");
+    EXPECT_EQ(*read->results[0].find_property("header", "i"), "@example.org");
+    EXPECT_EQ(*read->results[1].find_property("smtp", "mailfrom"), "a@example.org");
+    const MethodResult* dmarc = find_result(*read, "dmarc");
+    ASSERT_NE(dmarc, nullptr);
+    EXPECT_EQ(dmarc->result, "pass");
+    EXPECT_EQ(*dmarc->find_property("header", "from"), "Example.org");
+    EXPECT_EQ(dmarc->find_property("header", "d"), nullptr);
+}
+
+TEST(ReadAuthenticationResults, VersionsReasonsCaseAndNoResult) {
+    auto read = read_authentication_results(
+        "\"mx.example\" 1; DKIM/1 = Fail reason=\"bad; sig\" Header.D = example.net ;"
+        " arc=none");
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->authserv_id, "mx.example");
+    ASSERT_EQ(read->results.size(), 2U);
+    EXPECT_EQ(read->results[0].method, "dkim");
+    EXPECT_EQ(read->results[0].result, "fail");
+    EXPECT_EQ(read->results[0].reason, "bad; sig");
+    EXPECT_EQ(*read->results[0].find_property("header", "d"), "example.net");
+    EXPECT_EQ(read->results[1].result, "none");
+
+    auto none = read_authentication_results("mx.example (nothing checked); none");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->results.empty());
+    EXPECT_TRUE(find_result(*none, "dmarc") == nullptr);
+}
+
+// Half a field is no field: a reader that believed the first part of a broken one could be led
+// to see a pass that the rest would have contradicted.
+TEST(ReadAuthenticationResults, RefusesWhatIsNotAPayload) {
+    for (std::string_view body : {
+             "", "  ",
+             "mx.example; dmarc",                     // no result
+             "mx.example; dmarc=",                    // empty result
+             "mx.example dmarc=pass",                 // no ";"
+             "mx.example; dmarc=pass header.from",    // property without value
+             "mx.example; dmarc=pass header=x",       // ptype without property
+             "mx.example; dmarc=pass (unclosed",      // comment never closed
+             "mx.example; dmarc=pass reason=\"open",  // quoted-string never closed
+             "mx.example; dkim/=pass",                // method-version without digits
+             "mx.example; dmarc=pass;",               // empty resinfo
+         }) {
+        EXPECT_FALSE(read_authentication_results(body)) << body;
+    }
+}
+
 }  // namespace
 }  // namespace sealbox::mailauth

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "mailauth/dmarc/record.h"
+#include "store/encrypted_vfs.h"
 #include "support/temp_dir.h"
 
 namespace sealbox::reports {
@@ -94,6 +95,74 @@ TEST_F(ReportStoreTest, CountsAlikeDmarcResultsInOneRow) {
     EXPECT_EQ(row.dkim[1].domain, "esp.example");
     EXPECT_EQ(row.dkim[1].result, dmarc::AuthResult::pass);
     EXPECT_EQ(row.spf.result, dmarc::AuthResult::softfail);
+}
+
+// RFC 7489 Appendix C: rows that differ only in why the policy was not applied stay apart.
+TEST_F(ReportStoreTest, KeepsOverrideReasonsApart) {
+    auto overridden = observation("192.0.2.1");
+    overridden.row.disposition = dmarc::Policy::none;
+    overridden.row.override_reason = dmarc::PolicyOverride::local_policy;
+    overridden.row.override_comment = "arc=pass as[1].d=lists.example as[1].s=s1";
+    auto sampled = observation("192.0.2.1");
+    sampled.row.disposition = dmarc::Policy::none;
+    sampled.row.override_reason = dmarc::PolicyOverride::sampled_out;
+    store->record_dmarc(overridden);
+    store->record_dmarc(overridden);
+    store->record_dmarc(sampled);
+    auto day = store->claim_dmarc(kDayNumber, "example.com");
+    ASSERT_TRUE(day);
+    ASSERT_EQ(day->rows.size(), 2u);
+    EXPECT_EQ(day->rows[0].count, 2u);
+    EXPECT_EQ(day->rows[0].override_reason, dmarc::PolicyOverride::local_policy);
+    EXPECT_EQ(day->rows[0].override_comment, "arc=pass as[1].d=lists.example as[1].s=s1");
+    EXPECT_EQ(day->rows[1].override_reason, dmarc::PolicyOverride::sampled_out);
+    EXPECT_EQ(day->rows[1].override_comment, "");
+}
+
+// A reports.db of the first schema, with sampled_out as a flag, opens with its rows intact.
+TEST_F(ReportStoreTest, UpgradesTheFirstSchema) {
+    store.reset();
+    std::filesystem::remove(path);
+    {
+        auto db = store::open_encrypted_database(path, key_of(7), "report store");
+        db.exec(R"sql(
+CREATE TABLE dmarc_policies(day INTEGER NOT NULL, domain TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY(day, domain));
+CREATE TABLE dmarc_rows(day INTEGER NOT NULL, domain TEXT NOT NULL, source_ip TEXT NOT NULL,
+    disposition TEXT NOT NULL, dkim_aligned INTEGER NOT NULL, spf_aligned INTEGER NOT NULL,
+    sampled_out INTEGER NOT NULL, envelope_from TEXT NOT NULL, header_from TEXT NOT NULL,
+    dkim TEXT NOT NULL, spf_domain TEXT NOT NULL, spf_result INTEGER NOT NULL,
+    spf_helo INTEGER NOT NULL, count INTEGER NOT NULL,
+    UNIQUE(day, domain, source_ip, disposition, dkim_aligned, spf_aligned, sampled_out,
+           envelope_from, header_from, dkim, spf_domain, spf_result, spf_helo));
+CREATE TABLE tls_rows(day INTEGER NOT NULL, domain TEXT NOT NULL, policy_type TEXT NOT NULL,
+    policy_strings TEXT NOT NULL, mx_host TEXT NOT NULL, receiving_ip TEXT NOT NULL,
+    result TEXT NOT NULL, detail TEXT NOT NULL, count INTEGER NOT NULL,
+    UNIQUE(day, domain, policy_type, policy_strings, mx_host, receiving_ip, result, detail));
+CREATE TABLE sent(kind TEXT NOT NULL, day INTEGER NOT NULL, domain TEXT NOT NULL,
+    PRIMARY KEY(kind, day, domain));
+PRAGMA user_version = 1;
+)sql");
+        db.prepare(
+              "INSERT INTO dmarc_policies VALUES(?, 'example.com', "
+              "'v=DMARC1; p=reject; rua=mailto:d@example.com')")
+            .bind(1, kDayNumber)
+            .run();
+        db.prepare(
+              "INSERT INTO dmarc_rows VALUES(?, 'example.com', '192.0.2.9', 'none', 0, 0, 1, "
+              "'', 'example.com', '', '', 0, 0, 5)")
+            .bind(1, kDayNumber)
+            .run();
+    }
+    store = std::make_unique<ReportStore>(path, key_of(7));
+    store->record_dmarc(observation("192.0.2.1"));
+    auto day = store->claim_dmarc(kDayNumber, "example.com");
+    ASSERT_TRUE(day);
+    ASSERT_EQ(day->rows.size(), 2u);
+    EXPECT_EQ(day->rows[0].source_ip, "192.0.2.9");
+    EXPECT_EQ(day->rows[0].count, 5u);
+    EXPECT_EQ(day->rows[0].override_reason, dmarc::PolicyOverride::sampled_out);
+    EXPECT_EQ(day->rows[1].override_reason, dmarc::PolicyOverride::none);
 }
 
 TEST_F(ReportStoreTest, KeepsNothingForPoliciesWithoutRua) {

@@ -176,9 +176,14 @@ std::string aggregate_report_xml(const ReportMetadata& metadata, const Published
         xml.element("disposition", to_string(row.disposition));
         xml.element("dkim", row.dkim_aligned_pass ? "pass" : "fail");
         xml.element("spf", row.spf_aligned_pass ? "pass" : "fail");
-        if (row.sampled_out) {
+        if (row.override_reason != PolicyOverride::none) {
             xml.open("reason");
-            xml.element("type", "sampled_out");
+            xml.element("type", row.override_reason == PolicyOverride::sampled_out
+                                    ? "sampled_out"
+                                    : "local_policy");
+            if (!row.override_comment.empty()) {
+                xml.element("comment", row.override_comment);
+            }
             xml.close("reason");
         }
         xml.close("policy_evaluated");

@@ -27,6 +27,14 @@ struct PublishedPolicy {
     Record record;
 };
 
+// RFC 7489 Appendix C PolicyOverrideType, of those Sealbox applies: why the disposition is not
+// what the policy asked for. The report store keeps the numbers.
+enum class PolicyOverride {
+    none = 0,
+    sampled_out = 1,   // §6.6.4 pct left the message out
+    local_policy = 2,  // a trusted ARC sealer saw DMARC pass (RFC 8617 §7.2.1)
+};
+
 // One row: `count` messages from one source address that were evaluated alike.
 struct ReportRow {
     std::string source_ip;  // textual IPv4 or IPv6
@@ -34,12 +42,13 @@ struct ReportRow {
     Policy disposition = Policy::none;  // what was applied
     bool dkim_aligned_pass = false;     // policy_evaluated/dkim
     bool spf_aligned_pass = false;      // policy_evaluated/spf
-    bool sampled_out = false;           // reason "sampled_out" (§6.6.4 pct)
-    std::string envelope_from;          // the RFC5321.MailFrom domain, may be empty
-    std::string header_from;            // the RFC5322.From domain
-    std::vector<DkimInput> dkim;        // auth_results/dkim, one per signature
-    SpfInput spf;                       // auth_results/spf
-    bool spf_scope_helo = false;        // SPF checked the HELO identity, not MAIL FROM
+    PolicyOverride override_reason = PolicyOverride::none;
+    std::string override_comment;  // local_policy: RFC 8617 §7.2.2 "arc=pass as[1].d=..."
+    std::string envelope_from;     // the RFC5321.MailFrom domain, may be empty
+    std::string header_from;       // the RFC5322.From domain
+    std::vector<DkimInput> dkim;   // auth_results/dkim, one per signature
+    SpfInput spf;                  // auth_results/spf
+    bool spf_scope_helo = false;   // SPF checked the HELO identity, not MAIL FROM
 };
 
 // The <feedback> document, UTF-8, text escaped for XML (characters XML 1.0 cannot carry and

@@ -22,7 +22,7 @@ ReportRow failing_row() {
     row.source_ip = "192.0.2.7";
     row.count = 3;
     row.disposition = Policy::quarantine;
-    row.sampled_out = true;
+    row.override_reason = PolicyOverride::sampled_out;
     row.envelope_from = "bounce.example.net";
     row.header_from = "example.com";
     row.dkim = {{AuthResult::fail, "example.com"}, {AuthResult::pass, "example.net"}};
@@ -53,6 +53,22 @@ TEST(AggregateReport, WritesTheAppendixCDocument) {
         EXPECT_NE(xml.find(part), std::string::npos) << part << "\n---\n" << xml;
     }
     EXPECT_TRUE(xml.ends_with("</record>\n</feedback>\n")) << xml;
+}
+
+// RFC 8617 §7.2.2: a trusted ARC sealer's pass is reported as local policy, naming the chain.
+TEST(AggregateReport, ReportsATrustedArcOverrideAsLocalPolicy) {
+    ReportRow row = failing_row();
+    row.disposition = Policy::none;
+    row.override_reason = PolicyOverride::local_policy;
+    row.override_comment = "arc=pass as[1].d=lists.example as[1].s=s1";
+    std::string xml = aggregate_report_xml(metadata(), published(), {row});
+    EXPECT_NE(xml.find("<disposition>none</disposition>\n        <dkim>fail</dkim>\n"
+                       "        <spf>fail</spf>\n        <reason>\n"
+                       "          <type>local_policy</type>\n"
+                       "          <comment>arc=pass as[1].d=lists.example as[1].s=s1</comment>\n"
+                       "        </reason>"),
+              std::string::npos)
+        << xml;
 }
 
 TEST(AggregateReport, EscapesWhatCameFromMessages) {
