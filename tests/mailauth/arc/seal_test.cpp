@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "mailauth/arc/hops.h"
 #include "mailauth/arc/validate.h"
 #include "mailauth/dkim/sign.h"
 #include "mailauth/dkim/test_support.h"
@@ -17,19 +18,13 @@ namespace {
 using dkim::testing::ed25519_key;
 using dkim::testing::rsa_key;
 using testing::FakeDns;
-
-struct Hop {
-    std::string domain;
-    std::string selector;
-    const dkim::SigningKey* key;
-};
+using testing::Hop;
 
 class ArcSealTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        for (const auto& hop : {ed25519_hop, rsa_hop}) {
-            dns.add_txt(hop.selector + "._domainkey." + hop.domain, hop.key->key_record());
-        }
+        ed25519_hop.publish(dns);
+        rsa_hop.publish(dns);
     }
 
     Validation validate_text(const std::string& raw) {
@@ -39,22 +34,9 @@ class ArcSealTest : public ::testing::Test {
 
     // Validates `raw`, seals it as `hop` with that result, and returns it with the set on top.
     std::string forward(const std::string& raw, const Hop& hop) {
-        auto message = dkim::parse_message(raw);
-        auto incoming = testing::run(validate(message, dns));
-        SealOptions options;
-        options.cv = incoming.result;
-        options.authserv_id = "mx." + hop.domain;
-        options.results = "spf=pass smtp.mailfrom=joe@example.org; dkim=pass header.d=example.org";
-        options.domain = hop.domain;
-        options.selector = hop.selector;
-        options.timestamp = 1700000000;
-        options.headers = dkim::headers_to_sign(message.headers);
-        auto fields = seal(message, options, *hop.key);
-        std::string out;
-        for (const auto& field : fields) {
-            out += field;
-        }
-        return out + raw;
+        return testing::forward(
+            dns, raw, hop,
+            "spf=pass smtp.mailfrom=joe@example.org; dkim=pass header.d=example.org");
     }
 
     FakeDns dns;

@@ -4,10 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "mailauth/arc/seal.h"
-#include "mailauth/dkim/sign.h"
-#include "mailauth/dkim/test_support.h"
-#include "mailauth/fake_dns.h"
+#include "mailauth/arc/hops.h"
 
 namespace sealbox::mailauth::arc {
 namespace {
@@ -15,43 +12,18 @@ namespace {
 using dkim::testing::ed25519_key;
 using dkim::testing::rsa_key;
 using testing::FakeDns;
-
-struct Hop {
-    std::string domain;
-    std::string selector;
-    const dkim::SigningKey* key;
-};
+using testing::Hop;
 
 class ArcTrustTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        for (const auto& hop : {list, relay}) {
-            dns.add_txt(hop.selector + "._domainkey." + hop.domain, hop.key->key_record());
-        }
+        list.publish(dns);
+        relay.publish(dns);
     }
 
-    // What a hop does: writes down what it found, then changes the subject if `tag` is given
-    // (as a list does), then seals what it sends on.
-    std::string forward(std::string raw, const Hop& hop, const std::string& results,
-                        const std::string& tag = "") {
-        auto incoming = testing::run(validate(dkim::parse_message(raw), dns));
-        if (!tag.empty()) {
-            raw.replace(raw.find("Subject: ") + 9, 0, tag + " ");
-        }
-        auto message = dkim::parse_message(raw);
-        SealOptions options;
-        options.cv = incoming.result;
-        options.authserv_id = "mx." + hop.domain;
-        options.results = results;
-        options.domain = hop.domain;
-        options.selector = hop.selector;
-        options.timestamp = 1700000000;
-        options.headers = dkim::headers_to_sign(message.headers);
-        std::string out;
-        for (const auto& field : seal(message, options, *hop.key)) {
-            out += field;
-        }
-        return out + raw;
+    std::string forward(const std::string& raw, const Hop& hop, const std::string& results,
+                        const std::string& subject_tag = "") {
+        return testing::forward(dns, raw, hop, results, subject_tag);
     }
 
     std::optional<TrustedPass> trusted_pass(const std::string& raw,
@@ -82,8 +54,8 @@ TEST_F(ArcTrustTest, ATrustedListThatSawDmarcPassVouchesForWhatItChanged) {
 TEST_F(ArcTrustTest, OnlyTrustedSealersOnlyForDmarcPassOfThatFromDomain) {
     EXPECT_FALSE(trusted_pass(forward(original, list, passed), {"relay.example.com"}));
     EXPECT_FALSE(trusted_pass(forward(original, list, passed), {}));
-    EXPECT_FALSE(trusted_pass(forward(original, list, passed), {"lists.example.net"},
-                              "other.example"));
+    EXPECT_FALSE(
+        trusted_pass(forward(original, list, passed), {"lists.example.net"}, "other.example"));
     EXPECT_FALSE(trusted_pass(forward(original, list, "dmarc=fail header.from=example.org"),
                               {"lists.example.net"}));
     EXPECT_FALSE(trusted_pass(forward(original, list, "dmarc=pass"), {"lists.example.net"}))
