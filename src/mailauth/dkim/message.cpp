@@ -36,27 +36,47 @@ std::string field_name(std::string_view text) {
 
 }  // namespace
 
-Message parse_message(std::string_view raw) {
-    std::string text = with_crlf_line_ends(raw);
+namespace {
+
+bool has_bare_lf(std::string_view raw) {
+    for (auto lf = raw.find('\n'); lf != std::string_view::npos; lf = raw.find('\n', lf + 1)) {
+        if (lf == 0 || raw[lf - 1] != '\r') {
+            return true;
+        }
+    }
+    return false;
+}
+
+Message parse_crlf(std::string_view text) {
     Message message;
     std::size_t at = 0;
     while (at < text.size()) {
         auto end = text.find("\r\n", at);
-        std::size_t next = end == std::string::npos ? text.size() : end + 2;
+        std::size_t next = end == std::string_view::npos ? text.size() : end + 2;
         if (end == at) {  // the empty line: the body follows
-            at = next;
-            message.body = text.substr(at);
+            message.body = std::string(text.substr(next));
             return message;
         }
+        std::string_view line = text.substr(at, next - at);
         if (is_wsp(text[at]) && !message.headers.empty()) {
-            message.headers.back().text.append(text, at, next - at);
+            message.headers.back().text.append(line);
         } else {
-            message.headers.push_back({field_name(std::string_view(text).substr(at, next - at)),
-                                       text.substr(at, next - at)});
+            message.headers.push_back({field_name(line), std::string(line)});
         }
         at = next;
     }
     return message;  // a header with no body
+}
+
+}  // namespace
+
+// Mail from SMTP already has CRLF line ends: it is read in place, so that a large message is
+// copied once (its body), not twice.
+Message parse_message(std::string_view raw) {
+    if (has_bare_lf(raw)) {
+        return parse_crlf(with_crlf_line_ends(raw));
+    }
+    return parse_crlf(raw);
 }
 
 std::vector<const HeaderField*> select_headers(const std::vector<HeaderField>& headers,
