@@ -155,7 +155,9 @@ TEST_F(MailboxSummariesTest, VersionTwoDatabaseIsUpgradedAndKeepsItsSummaries) {
     }
     MailboxStore store(dir_ / "m.db", key_, "t");
     Database& db = store.database();
-    EXPECT_EQ(count(db, "PRAGMA user_version"), 3);
+    EXPECT_EQ(count(db, "PRAGMA user_version"), 4);
+    // Version 4: the full-text index merges 8 segments at a time.
+    EXPECT_EQ(count(db, "SELECT v FROM message_text_config WHERE k = 'automerge'"), 8);
     EXPECT_EQ(
         count(db, "SELECT count(*) FROM pragma_table_info('contents') WHERE name = 'summary'"), 0);
     EXPECT_EQ(mime::deserialize(store.summary("INBOX", 1)).envelope.subject, "about old1");
