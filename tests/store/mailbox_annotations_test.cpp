@@ -126,7 +126,7 @@ TEST_F(AnnotationsTest, DatabaseFromBeforeAnnotationsIsUpgraded) {
     EXPECT_EQ(store.annotation_count("INBOX"), 1);
     auto version = store.database().prepare("PRAGMA user_version");
     version.step();
-    EXPECT_EQ(version.int64(0), 3);
+    EXPECT_EQ(version.int64(0), 4);
 }
 
 }  // namespace
