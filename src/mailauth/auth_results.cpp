@@ -345,15 +345,6 @@ std::optional<ReadResults> read_authentication_results(std::string_view field_bo
     }
 }
 
-const MethodResult* find_result(const ReadResults& read, std::string_view method) {
-    for (const MethodResult& result : read.results) {
-        if (result.method == method) {
-            return &result;
-        }
-    }
-    return nullptr;
-}
-
 const std::string* MethodResult::find_property(std::string_view ptype,
                                                std::string_view name) const {
     for (const ResultProperty& p : properties) {

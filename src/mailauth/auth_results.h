@@ -61,8 +61,6 @@ struct ReadResults {
 };
 // nullopt when the body is not an authres-payload (or only half of one).
 std::optional<ReadResults> read_authentication_results(std::string_view field_body);
-// The first result of `method` (lower case), or null.
-const MethodResult* find_result(const ReadResults& read, std::string_view method);
 
 // Where one header field lies in the header block: from its name to the end of its line break.
 struct FieldSpan {

@@ -86,8 +86,8 @@ INSERT INTO summaries(content_id, summary) SELECT id, summary FROM contents;
 ALTER TABLE contents DROP COLUMN summary;
 )sql"},
     // The full-text index merges its segments 8 at a time instead of FTS5's 4: each message's
-    // trigrams are rewritten (and their pages encrypted again) fewer times. APPEND of 3,000
-    // messages took ~15% less CPU, and SEARCH TEXT was as fast (docs/BENCHMARKS.md).
+    // trigrams are rewritten (and their pages encrypted again) fewer times. APPEND of 10,000
+    // messages took 13-21% less CPU, and SEARCH TEXT was about as fast (docs/BENCHMARKS.md).
     {4, R"sql(
 INSERT INTO message_text(message_text, rank) VALUES('automerge', 8);
 )sql"},

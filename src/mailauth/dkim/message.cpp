@@ -34,10 +34,6 @@ std::string field_name(std::string_view text) {
     return std::string(name);
 }
 
-}  // namespace
-
-namespace {
-
 bool has_bare_lf(std::string_view raw) {
     for (auto lf = raw.find('\n'); lf != std::string_view::npos; lf = raw.find('\n', lf + 1)) {
         if (lf == 0 || raw[lf - 1] != '\r') {
